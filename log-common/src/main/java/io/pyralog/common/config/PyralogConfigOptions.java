@@ -1,0 +1,133 @@
+package io.pyralog.common.config;
+
+import io.pyralog.common.annotation.PublicEvolving;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The catalogue of every node, topic and client option, each with its key, default and
+ * description. docs/configuration.md lists the same options.
+ */
+@PublicEvolving
+public final class PyralogConfigOptions {
+  private PyralogConfigOptions() {}
+
+  // ---- node ---------------------------------------------------------------------------------
+
+  public static final ConfigOption<Integer> NODE_ID = ConfigOption.intOption("node.id", 1,
+      "Id of this node in the cluster; unique per cluster.");
+
+  public static final ConfigOption<String> DATA_DIR = ConfigOption.stringOption("data.dir",
+      System.getProperty("user.home") + "/.pyralog/data",
+      "Directory for the Raft log, partition segments and RocksDB metadata.");
+
+  public static final ConfigOption<String> HOST = ConfigOption.stringOption("host", "127.0.0.1",
+      "Address the node binds and advertises to clients.");
+
+  public static final ConfigOption<Integer> PORT = ConfigOption.intOption("port", 7070,
+      "Arrow Flight port that clients connect to.");
+
+  public static final ConfigOption<Integer> RAFT_PORT = ConfigOption.intOption("raft.port", 0,
+      "Port of the Ratis server for node-to-node replication; 0 means port + 1.");
+
+  public static final ConfigOption<Integer> REPLICA_SETS = ConfigOption.intOption(
+      "replica.sets", 1,
+      "Number of replica sets (Raft groups) that partitions are spread over. Keep it small: "
+          + "about one per node.");
+
+  public static final ConfigOption<Integer> RAFT_ENTRY_MAX_BYTES = ConfigOption.intOption(
+      "raft.entry.max.bytes", 1 << 20,
+      "Target size of one Raft entry; batches that arrive together are gathered up to this size.");
+
+  public static final ConfigOption<Integer> RAFT_MAX_INFLIGHT_ENTRIES = ConfigOption.intOption(
+      "raft.max.inflight.entries", 8,
+      "Raft entries a replica set leader may have submitted but not yet applied.");
+
+  public static final ConfigOption<Long> CHECKPOINT_INTERVAL_ENTRIES = ConfigOption.longOption(
+      "checkpoint.interval.entries", 2048,
+      "Raft entries between checkpoints (Ratis snapshots). A checkpoint fsyncs the partition "
+          + "segments and lets the Raft log be purged up to it.");
+
+  public static final ConfigOption<Integer> MESSAGE_MAX_BYTES = ConfigOption.intOption(
+      "message.max.bytes", 8 << 20,
+      "Largest record batch the node accepts, in bytes of Arrow IPC payload.");
+
+  public static final ConfigOption<Long> RETENTION_CHECK_INTERVAL_MS = ConfigOption.longOption(
+      "retention.check.interval.ms", 60_000L,
+      "How often the node deletes segments that are past their topic's retention.");
+
+  public static final ConfigOption<Long> FETCH_MAX_BYTES = ConfigOption.longOption(
+      "fetch.max.bytes", 16L << 20, "Upper bound on the bytes one fetch (DoGet) returns.");
+
+  public static final ConfigOption<Long> FETCH_MAX_WAIT_MS = ConfigOption.longOption(
+      "fetch.max.wait.ms", 30_000L, "Upper bound on the long-poll wait a fetch may ask for.");
+
+  // ---- topic defaults ------------------------------------------------------------------------
+
+  public static final ConfigOption<Integer> NUM_PARTITIONS = ConfigOption.intOption(
+      "num.partitions", 1, "Partitions of a topic created without --partitions.");
+
+  public static final ConfigOption<Long> SEGMENT_BYTES = ConfigOption.longOption(
+      "segment.bytes", 128L << 20, "A partition's active segment rolls when it reaches this size.");
+
+  public static final ConfigOption<Long> SEGMENT_MS = ConfigOption.longOption("segment.ms",
+      7L * 24 * 3600 * 1000, "A partition's active segment rolls once it is this old.");
+
+  public static final ConfigOption<Long> RETENTION_MS = ConfigOption.longOption("retention.ms",
+      7L * 24 * 3600 * 1000,
+      "Segments whose newest record is older than this are deleted; -1 keeps them forever.");
+
+  public static final ConfigOption<Long> RETENTION_BYTES = ConfigOption.longOption(
+      "retention.bytes", -1L,
+      "Oldest segments are deleted while a partition is larger than this; -1 means no limit.");
+
+  public static final ConfigOption<Integer> INDEX_INTERVAL_BYTES = ConfigOption.intOption(
+      "index.interval.bytes", 4096,
+      "Bytes of batches between two entries of the sparse offset and time indexes.");
+
+  // ---- client --------------------------------------------------------------------------------
+
+  public static final ConfigOption<String> BOOTSTRAP = ConfigOption.stringOption("bootstrap",
+      "127.0.0.1:7070", "host:port of any node; PYRALOG_BOOTSTRAP overrides it in the CLI.");
+
+  public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.intOption("batch.size",
+      256 * 1024, "Producer: bytes of record data gathered per partition before a batch is sent.");
+
+  public static final ConfigOption<Long> LINGER_MS = ConfigOption.longOption("linger.ms", 5L,
+      "Producer: how long a partly filled batch waits for more records.");
+
+  public static final ConfigOption<Boolean> ENABLE_IDEMPOTENCE = ConfigOption.booleanOption(
+      "enable.idempotence", true,
+      "Producer: number batches so that a retried batch is stored exactly once.");
+
+  public static final ConfigOption<Long> DELIVERY_TIMEOUT_MS = ConfigOption.longOption(
+      "delivery.timeout.ms", 120_000L,
+      "Producer: how long a batch may be retried before its future fails.");
+
+  public static final ConfigOption<Long> RETRY_BACKOFF_MS = ConfigOption.longOption(
+      "retry.backoff.ms", 100L, "Client: first wait before a retry; doubles up to 1 s.");
+
+  public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = ConfigOption.longOption(
+      "request.timeout.ms", 30_000L, "Client: deadline of one admin call, retries included.");
+
+  public static final ConfigOption<Long> BUFFER_MEMORY = ConfigOption.longOption(
+      "buffer.memory", 64L << 20,
+      "Producer: bytes of unsent records it may hold; send() blocks when they are used up.");
+
+  /** Every option declared above, in declaration order. */
+  public static List<ConfigOption<?>> all() {
+    List<ConfigOption<?>> result = new ArrayList<>();
+    for (Field f : PyralogConfigOptions.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+        try {
+          result.add((ConfigOption<?>) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,88 @@
+package io.pyralog.common.protocol;
+
+import io.pyralog.common.annotation.PublicEvolving;
+import java.util.List;
+
+/**
+ * DoAction types and their JSON bodies. Each action returns one result whose body is the JSON
+ * response named here. See docs/protocol.md.
+ */
+@PublicEvolving
+public final class Actions {
+  /** {@link CreateTopic} → {@link TopicInfo}. */
+  public static final String CREATE_TOPIC = "create-topic";
+  /** {@link TopicName} → {@link TopicInfo} of the deleted topic. */
+  public static final String DELETE_TOPIC = "delete-topic";
+  /** empty → {@link TopicList}. */
+  public static final String LIST_TOPICS = "list-topics";
+  /** {@link TopicName} → {@link TopicInfo}. */
+  public static final String DESCRIBE_TOPIC = "describe-topic";
+  /** {@link ListOffsets} → {@link Offsets}. */
+  public static final String LIST_OFFSETS = "list-offsets";
+  /** {@link CommitOffsets} → {@link Offsets}. */
+  public static final String COMMIT_OFFSETS = "commit-offsets";
+  /** {@link FetchOffsets} → {@link Offsets}; partitions without a committed offset are absent. */
+  public static final String FETCH_OFFSETS = "fetch-offsets";
+  /** empty → {@link ProducerId}. */
+  public static final String INIT_PRODUCER_ID = "init-producer-id";
+  /** empty → {@link ClusterInfo}. */
+  public static final String CLUSTER_INFO = "cluster-info";
+
+  private Actions() {}
+
+  public record CreateTopic(
+      String name,
+      Integer partitions,
+      Integer replicationFactor,
+      String schema,
+      Long retentionMs,
+      Long retentionBytes,
+      Long segmentBytes,
+      Long segmentMs) {}
+
+  public record TopicName(String name) {}
+
+  public record TopicInfo(
+      String name,
+      long topicId,
+      int partitions,
+      int replicationFactor,
+      String schema,
+      boolean raw,
+      long retentionMs,
+      long retentionBytes,
+      long segmentBytes,
+      long segmentMs,
+      List<PartitionInfo> partitionInfo) {}
+
+  public record PartitionInfo(
+      int partition,
+      String replicaSet,
+      int leader,
+      String leaderAddress,
+      long logStartOffset,
+      long highWatermark) {}
+
+  public record TopicList(List<TopicInfo> topics) {}
+
+  /**
+   * {@code spec} is {@code earliest}, {@code latest} or {@code timestamp}; for {@code timestamp}
+   * the answer is the first offset whose batch max timestamp is at or after {@code timestamp},
+   * or the log end when there is none. {@code partitions} null means all.
+   */
+  public record ListOffsets(String topic, List<Integer> partitions, String spec, Long timestamp) {}
+
+  public record PartitionOffset(int partition, long offset, Long timestamp) {}
+
+  public record Offsets(String topic, List<PartitionOffset> offsets) {}
+
+  public record CommitOffsets(String group, String topic, List<PartitionOffset> offsets) {}
+
+  public record FetchOffsets(String group, String topic) {}
+
+  public record ProducerId(long producerId, short producerEpoch) {}
+
+  public record NodeInfo(int id, String host, int port) {}
+
+  public record ClusterInfo(String clusterId, List<NodeInfo> nodes) {}
+}

@@ -1,0 +1,68 @@
+package io.pyralog.common.record;
+
+import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.errors.Errors;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
+
+/** Converts between Arrow record batches and the IPC message bytes stored as batch payloads. */
+@Internal
+public final class ArrowIpc {
+  private ArrowIpc() {}
+
+  /** Serializes the current contents of {@code root} as one IPC record batch message. */
+  public static byte[] serialize(VectorSchemaRoot root) {
+    try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
+      return serialize(batch);
+    }
+  }
+
+  public static byte[] serialize(ArrowRecordBatch batch) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64,
+          batch.computeBodyLength() + 512));
+      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), batch);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot serialize Arrow batch", e);
+    }
+  }
+
+  /**
+   * Reads one IPC record batch message into {@code root}, replacing its contents. The root must
+   * have the schema the batch was written with.
+   */
+  public static void load(ByteBuffer payload, VectorSchemaRoot root, BufferAllocator allocator) {
+    byte[] bytes = new byte[payload.remaining()];
+    payload.duplicate().get(bytes);
+    load(bytes, root, allocator);
+  }
+
+  public static void load(byte[] payload, VectorSchemaRoot root, BufferAllocator allocator) {
+    try (ReadChannel in = new ReadChannel(new ByteArrayReadableSeekableByteChannel(payload))) {
+      ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(in, allocator);
+      if (batch == null) {
+        throw Errors.CORRUPT_RECORD.exception("Batch payload holds no Arrow record batch");
+      }
+      try (batch) {
+        new VectorLoader(root).load(batch);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof io.pyralog.common.errors.ApiException api) {
+        throw api;
+      }
+      throw Errors.CORRUPT_RECORD.exception("Cannot decode Arrow batch payload: " + e.getMessage());
+    }
+  }
+}
