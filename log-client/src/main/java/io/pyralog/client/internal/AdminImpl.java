@@ -1,0 +1,144 @@
+package io.pyralog.client.internal;
+
+import io.pyralog.client.NewTopic;
+import io.pyralog.client.OffsetSpec;
+import io.pyralog.client.PyralogAdmin;
+import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.protocol.Actions;
+import io.pyralog.common.protocol.Actions.ClusterInfo;
+import io.pyralog.common.protocol.Actions.Offsets;
+import io.pyralog.common.protocol.Actions.PartitionOffset;
+import io.pyralog.common.protocol.Actions.TopicInfo;
+import io.pyralog.common.protocol.Actions.TopicList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@link PyralogAdmin} over DoAction. */
+@Internal
+public final class AdminImpl implements PyralogAdmin {
+  private final RpcClient rpc;
+  private final MetadataCache metadata;
+
+  public AdminImpl(RpcClient rpc, MetadataCache metadata) {
+    this.rpc = rpc;
+    this.metadata = metadata;
+  }
+
+  @Override
+  public TopicInfo createTopic(NewTopic topic) {
+    if (topic == null) {
+      throw Errors.INVALID_REQUEST.exception("topic is null; build one with NewTopic.builder(name)");
+    }
+    TopicInfo info = rpc.call(Actions.CREATE_TOPIC, topic.toRequest(), TopicInfo.class);
+    metadata.update(info);
+    return info;
+  }
+
+  @Override
+  public void deleteTopic(String topic) {
+    checkTopic(topic);
+    try {
+      rpc.call(Actions.DELETE_TOPIC, new Actions.TopicName(topic), TopicInfo.class);
+    } finally {
+      metadata.invalidate(topic);
+    }
+  }
+
+  @Override
+  public List<TopicInfo> listTopics() {
+    TopicList list = rpc.call(Actions.LIST_TOPICS, null, TopicList.class);
+    return list.topics() == null ? List.of() : List.copyOf(list.topics());
+  }
+
+  @Override
+  public TopicInfo describeTopic(String topic) {
+    checkTopic(topic);
+    return metadata.refresh(topic).info();
+  }
+
+  @Override
+  public Map<Integer, Long> listOffsets(String topic, OffsetSpec spec) {
+    checkTopic(topic);
+    if (spec == null) {
+      throw Errors.INVALID_REQUEST.exception(
+          "spec is null; use OffsetSpec.earliest(), latest() or forTimestamp(ms)");
+    }
+    return listOffsets(rpc, topic, null, spec);
+  }
+
+  /** {@code list-offsets} for some partitions of a topic (null for all). */
+  static Map<Integer, Long> listOffsets(RpcClient rpc, String topic, List<Integer> partitions,
+      OffsetSpec spec) {
+    Offsets offsets = rpc.call(Actions.LIST_OFFSETS, new Actions.ListOffsets(topic, partitions,
+        spec.kind().wireName(), spec.timestamp()), Offsets.class);
+    return toMap(offsets);
+  }
+
+  @Override
+  public void commitOffsets(String group, String topic, Map<Integer, Long> offsets) {
+    commitOffsets(rpc, group, topic, offsets);
+  }
+
+  static void commitOffsets(RpcClient rpc, String group, String topic,
+      Map<Integer, Long> offsets) {
+    checkGroup(group);
+    checkTopic(topic);
+    if (offsets == null || offsets.isEmpty()) {
+      return;
+    }
+    List<PartitionOffset> list = new ArrayList<>(offsets.size());
+    for (Map.Entry<Integer, Long> e : new TreeMap<>(offsets).entrySet()) {
+      if (e.getKey() == null || e.getKey() < 0 || e.getValue() == null || e.getValue() < 0) {
+        throw Errors.INVALID_REQUEST.exception("Cannot commit offset " + e.getValue()
+            + " for partition " + e.getKey() + " of '" + topic
+            + "': partitions and offsets must be >= 0");
+      }
+      list.add(new PartitionOffset(e.getKey(), e.getValue(), null));
+    }
+    rpc.call(Actions.COMMIT_OFFSETS, new Actions.CommitOffsets(group, topic, list),
+        Offsets.class);
+  }
+
+  @Override
+  public Map<Integer, Long> fetchOffsets(String group, String topic) {
+    return fetchOffsets(rpc, group, topic);
+  }
+
+  static Map<Integer, Long> fetchOffsets(RpcClient rpc, String group, String topic) {
+    checkGroup(group);
+    checkTopic(topic);
+    return toMap(rpc.call(Actions.FETCH_OFFSETS, new Actions.FetchOffsets(group, topic),
+        Offsets.class));
+  }
+
+  @Override
+  public ClusterInfo clusterInfo() {
+    return rpc.call(Actions.CLUSTER_INFO, null, ClusterInfo.class);
+  }
+
+  private static Map<Integer, Long> toMap(Offsets offsets) {
+    Map<Integer, Long> out = new TreeMap<>();
+    if (offsets != null && offsets.offsets() != null) {
+      for (PartitionOffset po : offsets.offsets()) {
+        out.put(po.partition(), po.offset());
+      }
+    }
+    return out;
+  }
+
+  private static void checkTopic(String topic) {
+    if (topic == null || topic.isEmpty()) {
+      throw Errors.INVALID_TOPIC.exception("topic must be a non-empty topic name");
+    }
+  }
+
+  private static void checkGroup(String group) {
+    if (group == null || group.isBlank()) {
+      throw Errors.INVALID_CONFIG.exception(
+          "No consumer group: set group.id in the client config to commit or read offsets");
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package io.pyralog.client.internal;
+
+import io.pyralog.client.BatchResult;
+import io.pyralog.client.ProducerRecord;
+import io.pyralog.client.RecordMetadata;
+import io.pyralog.client.TopicPartition;
+import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.errors.ApiException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+
+/**
+ * One batch for one partition. Raw records are gathered while the batch is open (under the
+ * accumulator's lock for its partition); when the sender drains it, it is sealed into an Arrow
+ * record batch that is kept until the node acknowledges it, so it can be resent.
+ */
+@Internal
+final class ProducerBatch {
+  final TopicPartition tp;
+  final long createdNanos;
+  final long deadlineNanos;
+  /** Completes (normally) once the batch is done, whatever the outcome; flush() waits on it. */
+  final CompletableFuture<Void> done = new CompletableFuture<>();
+
+  private List<ProducerRecord> records;
+  private long[] timestamps;
+  private List<CompletableFuture<RecordMetadata>> futures;
+  private final CompletableFuture<BatchResult> batchFuture;
+
+  private ArrowRecordBatch data;
+  private int recordCount;
+  private int sizeBytes;
+  private boolean full;
+
+  /** Producer sequence, or -1 before it is assigned or when not idempotent. */
+  int sequence = -1;
+  int attempts;
+  long lastSentNanos;
+  private boolean completed;
+
+  /** An open batch for raw records. */
+  ProducerBatch(TopicPartition tp, long nowNanos, long deliveryTimeoutNanos) {
+    this.tp = tp;
+    this.createdNanos = nowNanos;
+    this.deadlineNanos = nowNanos + deliveryTimeoutNanos;
+    this.records = new ArrayList<>();
+    this.timestamps = new long[16];
+    this.futures = new ArrayList<>();
+    this.batchFuture = null;
+  }
+
+  /** A sealed batch holding rows the user built ({@code sendBatch}). */
+  ProducerBatch(TopicPartition tp, long nowNanos, long deliveryTimeoutNanos, ArrowRecordBatch data,
+      int sizeBytes, CompletableFuture<BatchResult> future) {
+    this.tp = tp;
+    this.createdNanos = nowNanos;
+    this.deadlineNanos = nowNanos + deliveryTimeoutNanos;
+    this.data = data;
+    this.recordCount = data.getLength();
+    this.sizeBytes = sizeBytes;
+    this.batchFuture = future;
+    this.full = true;
+  }
+
+  /**
+   * Adds a record unless the batch would pass {@code batchSize} bytes (a record always fits in an
+   * empty batch). Returns null when it did not fit.
+   */
+  CompletableFuture<RecordMetadata> tryAppend(ProducerRecord record, long timestamp, int size,
+      int batchSize) {
+    if (full || records == null) {
+      return null;
+    }
+    if (recordCount > 0 && sizeBytes + size > batchSize) {
+      full = true;
+      return null;
+    }
+    if (recordCount == timestamps.length) {
+      timestamps = Arrays.copyOf(timestamps, recordCount * 2);
+    }
+    records.add(record);
+    timestamps[recordCount] = timestamp;
+    CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+    futures.add(f);
+    recordCount++;
+    sizeBytes += size;
+    if (sizeBytes >= batchSize) {
+      full = true;
+    }
+    return f;
+  }
+
+  boolean isFull() {
+    return full;
+  }
+
+  void close() {
+    full = true;
+  }
+
+  int recordCount() {
+    return recordCount;
+  }
+
+  int sizeBytes() {
+    return sizeBytes;
+  }
+
+  boolean isSealed() {
+    return data != null;
+  }
+
+  /** Builds the Arrow data of a raw batch; called once, by the sender. */
+  void seal(BufferAllocator allocator) {
+    if (data != null) {
+      return;
+    }
+    try (VectorSchemaRoot root = RawRecords.build(allocator, records,
+        recordCount == timestamps.length ? timestamps : Arrays.copyOf(timestamps, recordCount))) {
+      data = new VectorUnloader(root).getRecordBatch();
+    }
+    records = null; // the Arrow copy is what is sent from now on
+    full = true;
+  }
+
+  ArrowRecordBatch data() {
+    return data;
+  }
+
+  boolean isCompleted() {
+    return completed;
+  }
+
+  /** Completes every future with the offsets the node assigned. */
+  void succeed(long baseOffset) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    release();
+    if (batchFuture != null) {
+      batchFuture.complete(new BatchResult(tp.topic(), tp.partition(), baseOffset, recordCount));
+    } else {
+      for (int i = 0; i < recordCount; i++) {
+        futures.get(i).complete(
+            new RecordMetadata(tp.topic(), tp.partition(), baseOffset + i, timestamps[i]));
+      }
+    }
+    done.complete(null);
+  }
+
+  void fail(ApiException e) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    release();
+    if (batchFuture != null) {
+      batchFuture.completeExceptionally(e);
+    } else {
+      for (int i = 0; i < recordCount; i++) {
+        futures.get(i).completeExceptionally(e);
+      }
+    }
+    done.complete(null);
+  }
+
+  private void release() {
+    if (data != null) {
+      data.close();
+      data = null;
+    }
+    records = null;
+  }
+
+  @Override
+  public String toString() {
+    return "batch(" + tp + ", seq=" + sequence + ", records=" + recordCount + ")";
+  }
+}

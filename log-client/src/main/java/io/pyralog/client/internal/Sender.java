@@ -1,0 +1,653 @@
+package io.pyralog.client.internal;
+
+import io.pyralog.client.TopicPartition;
+import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.errors.ApiException;
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.protocol.Actions;
+import io.pyralog.common.protocol.Json;
+import io.pyralog.common.protocol.ProduceAck;
+import io.pyralog.common.protocol.ProduceDescriptor;
+import io.pyralog.common.protocol.ProduceMetadata;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's single background thread. It owns all sending state, so none of it is shared:
+ * per-partition sequences and unacknowledged batches, the DoPut streams, and the producer id.
+ * Acks arrive on gRPC threads and are queued to it as {@link PutStream.Event}s.
+ *
+ * <p>Each loop: handle acks and stream failures; (re)acquire the producer id if needed; refresh
+ * the metadata of topics whose leader moved; resend the unacknowledged batches of partitions
+ * whose retry backoff has passed; send ready batches; expire batches past {@code
+ * delivery.timeout.ms}; then park until there is more to do.
+ *
+ * <p>Retry rule for a partition: when a batch fails retriably (or the stream breaks), the
+ * partition stops sending new batches, waits until every batch it has in flight is answered,
+ * then, after backoff, resends all its unacknowledged batches in sequence order with the same
+ * sequence numbers. {@code OUT_OF_ORDER_SEQUENCE} is retriable then, because it only means an
+ * earlier batch of the same round was not stored. A batch that fails for good is taken out of
+ * the sequence: the later ones are renumbered, since the node did not store it. A batch that
+ * expires while its outcome is unknown makes the producer take a new producer id (sequences
+ * restart at 0), so nothing is lost or stored twice by mistake.
+ */
+@Internal
+final class Sender implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+
+  /** Batches a partition may have unanswered at once. */
+  static final int MAX_IN_FLIGHT_PER_PARTITION = 5;
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final long BUSY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long BACKPRESSURE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
+  /** Sending state of one partition; touched only by the sender thread. */
+  static final class PartitionState {
+    final TopicPartition tp;
+    int nextSequence;
+    /** Sent and not yet acknowledged, in sequence order. */
+    final ArrayDeque<ProducerBatch> unacked = new ArrayDeque<>();
+    /** Entries of {@link #unacked} that are in a stream's FIFO right now. */
+    int outstanding;
+    /** The leader the in-flight batches went to; changes only when nothing is in flight. */
+    String address;
+    boolean retrying;
+    long retryAtNanos;
+    int retryAttempt;
+    boolean failedThisRound;
+
+    PartitionState(TopicPartition tp) {
+      this.tp = tp;
+    }
+  }
+
+  private record StreamKey(String topic, String address) {}
+
+  private final String name;
+  private final ClientConfig config;
+  private final Connections connections;
+  private final RpcClient rpc;
+  private final MetadataCache metadata;
+  private final RecordAccumulator accumulator;
+  private final MemoryLimiter memory;
+  private final BufferAllocator allocator;
+  private final Backoff backoff;
+  private final boolean idempotent;
+  private final long requestTimeoutNanos;
+
+  private final ConcurrentLinkedQueue<PutStream.Event> events = new ConcurrentLinkedQueue<>();
+  private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+  private final Map<StreamKey, PutStream> streams = new HashMap<>();
+  private final Map<String, Long> staleTopics = new HashMap<>();
+  private final Map<String, Integer> refreshAttempts = new HashMap<>();
+
+  private volatile Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean forceClose;
+
+  private Actions.ProducerId producerId;
+  private long nextInitNanos;
+  private int initAttempts;
+  private boolean reinitPending;
+  private int totalOutstanding;
+  private long parkNanos;
+
+  Sender(String name, ClientConfig config, Connections connections, RpcClient rpc,
+      MetadataCache metadata, RecordAccumulator accumulator, MemoryLimiter memory,
+      BufferAllocator allocator) {
+    this.name = name;
+    this.config = config;
+    this.connections = connections;
+    this.rpc = rpc;
+    this.metadata = metadata;
+    this.accumulator = accumulator;
+    this.memory = memory;
+    this.allocator = allocator;
+    this.backoff = config.backoff();
+    this.idempotent = config.idempotence();
+    this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+  }
+
+  void start() {
+    Thread t = new Thread(this, name);
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+  }
+
+  void wakeup() {
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** Asks the loop to finish once everything is sent; {@code force} fails what is left. */
+  void initiateClose(boolean force) {
+    running = false;
+    if (force) {
+      forceClose = true;
+    }
+    wakeup();
+  }
+
+  void join(long millis) throws InterruptedException {
+    Thread t = thread;
+    if (t != null && t != Thread.currentThread()) {
+      t.join(millis);
+    }
+  }
+
+  boolean isAlive() {
+    Thread t = thread;
+    return t != null && t.isAlive();
+  }
+
+  @Override
+  public void run() {
+    LOG.debug("{} started", name);
+    while (true) {
+      try {
+        runOnce();
+      } catch (Throwable t) {
+        LOG.error("Unexpected error in the producer's sender loop; continuing", t);
+        LockSupport.parkNanos(BUSY_PARK_NANOS);
+      }
+      if (forceClose || (!running && !hasWork())) {
+        break;
+      }
+    }
+    try {
+      shutdown();
+    } catch (Throwable t) {
+      LOG.error("Error while stopping the producer's sender", t);
+    }
+    LOG.debug("{} stopped", name);
+  }
+
+  private boolean hasWork() {
+    if (accumulator.hasUnsent() || totalOutstanding > 0 || !events.isEmpty()) {
+      return true;
+    }
+    for (PartitionState ps : partitions.values()) {
+      if (!ps.unacked.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void runOnce() {
+    long now = System.nanoTime();
+    parkNanos = hasWork() ? BUSY_PARK_NANOS : IDLE_PARK_NANOS;
+    processEvents(now);
+    if (forceClose) {
+      return;
+    }
+    if (idempotent) {
+      maybeReinit(now);
+      ensureProducerId(now);
+    }
+    refreshStaleTopics(now);
+    resend(now);
+    drain(now);
+    expire(now);
+    checkStuckStreams(now);
+    if (events.isEmpty()) {
+      LockSupport.parkNanos(this, Math.max(parkNanos, 0L));
+    }
+  }
+
+  private void wakeAt(long atNanos, long now) {
+    parkNanos = Math.min(parkNanos, Math.max(0L, atNanos - now));
+  }
+
+  // ---- acks ---------------------------------------------------------------------------------
+
+  private void processEvents(long now) {
+    PutStream.Event e;
+    while ((e = events.poll()) != null) {
+      if (e instanceof PutStream.Ack ack) {
+        onAck(ack.inFlight(), ack.ack(), now);
+      } else if (e instanceof PutStream.Failed failed) {
+        onStreamFailed(failed, now);
+      }
+    }
+  }
+
+  private void onAck(PutStream.InFlight inFlight, ProduceAck ack, long now) {
+    PartitionState ps = inFlight.partition();
+    ProducerBatch b = inFlight.batch();
+    ps.outstanding--;
+    totalOutstanding--;
+    if (b.isCompleted()) {
+      return;
+    }
+    if (ack.partition() != b.tp.partition()) {
+      LOG.warn("Ack for partition {} arrived where {} was expected on {}; treating it as {}'s",
+          ack.partition(), b.tp.partition(), b.tp.topic(), b);
+    }
+    if (ack.error() == null) {
+      ps.unacked.remove(b);
+      ps.retryAttempt = 0;
+      complete(b, null, ack.baseOffset());
+      return;
+    }
+    Errors error = Errors.forName(ack.error());
+    String message = ack.message() == null ? error.name() : ack.message();
+    onFailure(ps, b, error, message, now);
+  }
+
+  private void onStreamFailed(PutStream.Failed failed, long now) {
+    PutStream s = failed.stream();
+    StreamKey key = new StreamKey(s.topic, s.address);
+    if (streams.get(key) == s) {
+      streams.remove(key);
+    }
+    s.release();
+    ApiException error = failed.error();
+    if (!failed.unanswered().isEmpty()) {
+      LOG.debug("Put stream of {} to {} failed with {} batch(es) unanswered: {} {}", s.topic,
+          s.address, failed.unanswered().size(), error.error(), error.getMessage());
+    }
+    if (error.isRetriable()) {
+      markStale(s.topic, now);
+    } else if (!failed.unanswered().isEmpty()) {
+      metadata.invalidate(s.topic);
+    }
+    for (PutStream.InFlight inFlight : failed.unanswered()) {
+      PartitionState ps = inFlight.partition();
+      ps.outstanding--;
+      totalOutstanding--;
+      if (!inFlight.batch().isCompleted()) {
+        onFailure(ps, inFlight.batch(), error.error(), error.getMessage(), now);
+      }
+    }
+  }
+
+  private void onFailure(PartitionState ps, ProducerBatch b, Errors error, String message,
+      long now) {
+    boolean retriable = error.isRetriable()
+        || (error == Errors.OUT_OF_ORDER_SEQUENCE && ps.failedThisRound);
+    if (idempotent && error == Errors.UNKNOWN_PRODUCER_ID) {
+      // The node no longer knows this producer: take a new id and resend under it.
+      reinitPending = true;
+      retriable = true;
+    }
+    if (retriable) {
+      ps.failedThisRound = true;
+      if (error != Errors.OUT_OF_ORDER_SEQUENCE) {
+        markStale(b.tp.topic(), now);
+      }
+      if (!ps.retrying) {
+        ps.retrying = true;
+        long delayMs = backoff.delayMs(ps.retryAttempt++);
+        ps.retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        LOG.debug("Retrying {} of {} in {} ms (attempt {}): {} {}", ps.unacked.size() == 1
+            ? "1 batch" : ps.unacked.size() + " batches", ps.tp, delayMs, ps.retryAttempt, error,
+            message);
+      }
+      return;
+    }
+    ps.failedThisRound = true;
+    ps.unacked.remove(b);
+    if (idempotent && b.sequence >= 0) {
+      // The node did not store it: close the gap so later batches stay in sequence.
+      for (ProducerBatch later : ps.unacked) {
+        if (later.sequence > b.sequence) {
+          later.sequence--;
+        }
+      }
+      ps.nextSequence--;
+    }
+    LOG.warn("Giving up on {} of {} record(s) for {}: {} {}", b, b.recordCount(), ps.tp, error,
+        message);
+    complete(b, error.exception("Producing to " + ps.tp + " failed: " + message), -1L);
+  }
+
+  private void complete(ProducerBatch b, ApiException error, long baseOffset) {
+    if (error == null) {
+      b.succeed(baseOffset);
+    } else {
+      b.fail(error);
+    }
+    memory.release(b.sizeBytes());
+    accumulator.completed(b);
+  }
+
+  // ---- producer id --------------------------------------------------------------------------
+
+  private void maybeReinit(long now) {
+    if (!reinitPending || totalOutstanding > 0) {
+      return;
+    }
+    LOG.info("{}: taking a new producer id because the outcome of a batch is unknown", name);
+    closeAllStreams();
+    producerId = null;
+    reinitPending = false;
+    nextInitNanos = now;
+    for (PartitionState ps : partitions.values()) {
+      int seq = 0;
+      for (ProducerBatch b : ps.unacked) {
+        b.sequence = seq++;
+      }
+      ps.nextSequence = seq;
+      ps.failedThisRound = false;
+    }
+  }
+
+  private void ensureProducerId(long now) {
+    if (producerId != null || now - nextInitNanos < 0 || !hasWork()) {
+      return;
+    }
+    try {
+      producerId = rpc.call(Actions.INIT_PRODUCER_ID, null, Actions.ProducerId.class);
+      initAttempts = 0;
+      LOG.debug("{}: producer id {} epoch {}", name, producerId.producerId(),
+          producerId.producerEpoch());
+    } catch (ApiException e) {
+      long delayMs = backoff.delayMs(initAttempts++);
+      nextInitNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+      LOG.warn("{}: cannot get a producer id ({} {}); trying again in {} ms", name, e.error(),
+          e.getMessage(), delayMs);
+    }
+  }
+
+  private boolean canSend() {
+    return !idempotent || (producerId != null && !reinitPending);
+  }
+
+  // ---- metadata -----------------------------------------------------------------------------
+
+  private void markStale(String topic, long now) {
+    staleTopics.putIfAbsent(topic, now);
+  }
+
+  private void refreshStaleTopics(long now) {
+    if (staleTopics.isEmpty()) {
+      return;
+    }
+    Iterator<Map.Entry<String, Long>> it = staleTopics.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Long> e = it.next();
+      if (now - e.getValue() < 0) {
+        wakeAt(e.getValue(), now);
+        continue;
+      }
+      String topic = e.getKey();
+      try {
+        metadata.refresh(topic);
+        refreshAttempts.remove(topic);
+        it.remove();
+      } catch (ApiException ex) {
+        int attempt = refreshAttempts.merge(topic, 1, Integer::sum);
+        long delayMs = backoff.delayMs(attempt - 1);
+        e.setValue(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs));
+        LOG.debug("Refreshing metadata of {} failed ({} {}); trying again in {} ms", topic,
+            ex.error(), ex.getMessage(), delayMs);
+      }
+    }
+  }
+
+  /** The partition's current leader from cached metadata, loading it if absent; or null. */
+  private String leaderOf(TopicPartition tp, long now) {
+    TopicMetadata m = metadata.cached(tp.topic());
+    if (m == null) {
+      if (staleTopics.containsKey(tp.topic())) {
+        return null;
+      }
+      try {
+        m = metadata.get(tp.topic());
+      } catch (ApiException e) {
+        markStale(tp.topic(), now);
+        return null;
+      }
+    }
+    String leader = m.leader(tp.partition());
+    if (leader == null) {
+      markStale(tp.topic(), now);
+    }
+    return leader;
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+
+  private PartitionState state(TopicPartition tp) {
+    return partitions.computeIfAbsent(tp, PartitionState::new);
+  }
+
+  private PutStream stream(String topic, String address, long now) {
+    StreamKey key = new StreamKey(topic, address);
+    PutStream s = streams.get(key);
+    if (s != null && !s.isClosed()) {
+      return s;
+    }
+    TopicMetadata m = metadata.cached(topic);
+    if (m == null) {
+      return null;
+    }
+    ProduceDescriptor descriptor = idempotent
+        ? new ProduceDescriptor(topic, producerId.producerId(), producerId.producerEpoch())
+        : new ProduceDescriptor(topic, null, null);
+    try {
+      s = new PutStream(connections.get(address), topic, address, m.schema(), descriptor,
+          allocator, this::enqueue);
+    } catch (RuntimeException e) {
+      ApiException api = PutStream.toApi(e);
+      LOG.debug("Cannot open a put stream of {} to {}: {} {}", topic, address, api.error(),
+          api.getMessage());
+      markStale(topic, now);
+      return null;
+    }
+    streams.put(key, s);
+    return s;
+  }
+
+  private void enqueue(PutStream.Event e) {
+    events.add(e);
+    wakeup();
+  }
+
+  private boolean send(PartitionState ps, ProducerBatch b, PutStream s, long now) {
+    b.attempts++;
+    b.lastSentNanos = now;
+    byte[] md = Json.write(new ProduceMetadata(ps.tp.partition(),
+        idempotent ? Integer.valueOf(b.sequence) : null));
+    if (s.send(new PutStream.InFlight(b, ps), md)) {
+      ps.outstanding++;
+      totalOutstanding++;
+      return true;
+    }
+    streams.remove(new StreamKey(s.topic, s.address), s);
+    onFailure(ps, b, Errors.UNAVAILABLE, "the put stream to " + s.address + " closed", now);
+    return false;
+  }
+
+  private void resend(long now) {
+    if (!canSend()) {
+      return;
+    }
+    for (PartitionState ps : partitions.values()) {
+      if (!ps.retrying || ps.outstanding > 0) {
+        continue;
+      }
+      if (ps.unacked.isEmpty()) {
+        ps.retrying = false;
+        ps.failedThisRound = false;
+        continue;
+      }
+      if (now - ps.retryAtNanos < 0) {
+        wakeAt(ps.retryAtNanos, now);
+        continue;
+      }
+      String leader = leaderOf(ps.tp, now);
+      PutStream s = leader == null ? null : stream(ps.tp.topic(), leader, now);
+      if (s == null) {
+        ps.retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(ps.retryAttempt));
+        wakeAt(ps.retryAtNanos, now);
+        continue;
+      }
+      ps.address = leader;
+      ps.retrying = false;
+      ps.failedThisRound = false;
+      LOG.debug("Resending {} batch(es) of {} to {}", ps.unacked.size(), ps.tp, leader);
+      for (ProducerBatch b : new ArrayList<>(ps.unacked)) {
+        if (!send(ps, b, s, now)) {
+          break;
+        }
+      }
+    }
+  }
+
+  private void drain(long now) {
+    if (!canSend()) {
+      return;
+    }
+    boolean force = !running || accumulator.flushing();
+    for (TopicPartition tp : accumulator.partitions()) {
+      PartitionState ps = state(tp);
+      if (ps.retrying) {
+        continue;
+      }
+      while (ps.outstanding < MAX_IN_FLIGHT_PER_PARTITION) {
+        long readyAt = accumulator.readyAtNanos(tp);
+        if (readyAt == -1L) {
+          break;
+        }
+        if (ps.outstanding == 0 || ps.address == null) {
+          ps.address = leaderOf(tp, now);
+        }
+        if (ps.address == null) {
+          break;
+        }
+        PutStream s = stream(tp.topic(), ps.address, now);
+        if (s == null) {
+          break;
+        }
+        if (!s.isReady()) {
+          parkNanos = Math.min(parkNanos, BACKPRESSURE_PARK_NANOS);
+          break;
+        }
+        ProducerBatch b = accumulator.pollReady(tp, now, force);
+        if (b == null) {
+          wakeAt(readyAt, now);
+          break;
+        }
+        try {
+          b.seal(allocator);
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot encode {} as Arrow: {}", b, e.toString());
+          complete(b, new ApiException(Errors.CORRUPT_RECORD, "Cannot encode the batch for "
+              + tp + " as Arrow: " + e.getMessage(), e), -1L);
+          continue;
+        }
+        if (idempotent) {
+          b.sequence = ps.nextSequence++;
+        }
+        ps.unacked.addLast(b);
+        if (!send(ps, b, s, now)) {
+          break;
+        }
+      }
+    }
+  }
+
+  // ---- deadlines ----------------------------------------------------------------------------
+
+  private void expire(long now) {
+    for (ProducerBatch b : accumulator.expire(now)) {
+      LOG.warn("Giving up on {} record(s) for {}: not sent within delivery.timeout.ms ({} ms)",
+          b.recordCount(), b.tp, config.deliveryTimeoutMs());
+      complete(b, Errors.REQUEST_TIMED_OUT.exception(b.recordCount() + " record(s) for " + b.tp
+          + " were not sent within delivery.timeout.ms (" + config.deliveryTimeoutMs()
+          + " ms): no leader was reachable. Check the node, or raise delivery.timeout.ms"),
+          -1L);
+    }
+    for (PartitionState ps : partitions.values()) {
+      if (ps.unacked.isEmpty() || ps.outstanding > 0) {
+        continue;
+      }
+      Iterator<ProducerBatch> it = ps.unacked.iterator();
+      while (it.hasNext()) {
+        ProducerBatch b = it.next();
+        if (b.deadlineNanos - now > 0) {
+          continue;
+        }
+        it.remove();
+        if (idempotent) {
+          reinitPending = true;
+        }
+        LOG.warn("Giving up on {} of {} record(s) for {} after {} attempt(s): not acknowledged "
+            + "within delivery.timeout.ms ({} ms)", b, b.recordCount(), ps.tp, b.attempts,
+            config.deliveryTimeoutMs());
+        complete(b, Errors.REQUEST_TIMED_OUT.exception(b.recordCount() + " record(s) for " + ps.tp
+            + " were not acknowledged within delivery.timeout.ms (" + config.deliveryTimeoutMs()
+            + " ms) after " + b.attempts + " attempt(s); they may or may not have been stored"),
+            -1L);
+      }
+    }
+  }
+
+  /** Breaks streams whose oldest batch has waited for its ack longer than request.timeout.ms. */
+  private void checkStuckStreams(long now) {
+    List<PutStream> stuck = null;
+    for (PutStream s : streams.values()) {
+      long oldest = s.oldestSentNanos();
+      if (oldest != -1L && now - oldest > requestTimeoutNanos) {
+        if (stuck == null) {
+          stuck = new ArrayList<>();
+        }
+        stuck.add(s);
+      }
+    }
+    if (stuck != null) {
+      for (PutStream s : stuck) {
+        LOG.debug("No ack from {} within request.timeout.ms; reconnecting", s.address);
+        s.abort(Errors.REQUEST_TIMED_OUT.exception("No produce ack from " + s.address
+            + " within request.timeout.ms (" + config.requestTimeoutMs() + " ms)"));
+      }
+    }
+  }
+
+  // ---- shutdown -----------------------------------------------------------------------------
+
+  private void closeAllStreams() {
+    for (PutStream s : streams.values()) {
+      s.complete();
+      s.release();
+    }
+    streams.clear();
+  }
+
+  private void shutdown() {
+    ApiException closed = Errors.REQUEST_TIMED_OUT.exception(
+        "The producer was closed before these records were acknowledged");
+    for (PutStream s : new ArrayList<>(streams.values())) {
+      if (s.pending() > 0) {
+        s.abort(closed);
+      }
+    }
+    processEvents(System.nanoTime());
+    for (ProducerBatch b : accumulator.drainAll()) {
+      complete(b, closed, -1L);
+    }
+    for (PartitionState ps : partitions.values()) {
+      for (ProducerBatch b : ps.unacked) {
+        complete(b, closed, -1L);
+      }
+      ps.unacked.clear();
+    }
+    closeAllStreams();
+    events.clear();
+  }
+}

@@ -1,0 +1,170 @@
+package io.pyralog.node.replication;
+
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.protocol.Actions.PartitionOffset;
+import io.pyralog.common.protocol.Json;
+import io.pyralog.node.metadata.MetadataStore;
+import io.pyralog.node.metadata.TopicRecord;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata group's state machine: topics, their assignment to replica sets, producer ids
+ * and consumer-group offsets, kept in RocksDB. Each applied entry is written to RocksDB in one
+ * atomic batch together with its Raft index, so a replay skips what the store already holds. A
+ * checkpoint syncs RocksDB, after which Ratis purges the log up to it.
+ */
+public final class MetadataStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(MetadataStateMachine.class);
+
+  private final MetadataStore store;
+  private final int replicaSets;
+  private static final org.apache.ratis.statemachine.SnapshotRetentionPolicy KEEP_TWO_SNAPSHOTS =
+      new org.apache.ratis.statemachine.SnapshotRetentionPolicy() {
+        @Override
+        public int getNumSnapshotsRetained() {
+          return 2;
+        }
+      };
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+
+  public MetadataStateMachine(MetadataStore store, int replicaSets) {
+    this.store = store;
+    this.replicaSets = replicaSets;
+  }
+
+  public MetadataStore store() {
+    return store;
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+    if (snapshot != null) {
+      updateLastAppliedTermIndex(snapshot.getTerm(), snapshot.getIndex());
+    }
+    LOG.info("Metadata: {} topics; checkpoint at Raft index {}", store.topics().size(),
+        snapshot == null ? "none" : snapshot.getIndex());
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long[] applied = store.lastApplied();
+    Message reply = Message.EMPTY;
+    if (applied == null || entry.getIndex() > applied[1]) {
+      byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+      MetadataCommand.Reply r;
+      try {
+        r = apply(Json.read(data, MetadataCommand.class), entry.getTerm(), entry.getIndex());
+      } catch (RuntimeException e) {
+        LOG.error("Metadata: cannot apply entry {}", entry.getIndex(), e);
+        return CompletableFuture.failedFuture(e);
+      }
+      reply = Message.valueOf(UnsafeByteOperations.unsafeWrap(Json.write(r)));
+    }
+    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  private MetadataCommand.Reply apply(MetadataCommand c, long term, long index) {
+    MetadataStore.Update update = store.update();
+    MetadataCommand.Reply reply;
+    switch (c.type()) {
+      case MetadataCommand.CREATE_TOPIC -> {
+        TopicRecord t = c.topic();
+        if (store.topic(t.name()) != null) {
+          reply = error(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + t.name() + "' already exists");
+          break;
+        }
+        long id = store.nextTopicId();
+        List<Integer> sets = new ArrayList<>(t.partitions());
+        for (int p = 0; p < t.partitions(); p++) {
+          sets.add((int) ((id + p) % replicaSets));
+        }
+        TopicRecord created = new TopicRecord(t.name(), id, t.partitions(),
+            t.replicationFactor(), t.schema(), t.schemaId(), t.retentionMs(), t.retentionBytes(),
+            t.segmentBytes(), t.segmentMs(), sets);
+        update.putTopic(created).setNextTopicId(id + 1);
+        reply = new MetadataCommand.Reply(null, null, created, null);
+      }
+      case MetadataCommand.DELETE_TOPIC -> {
+        TopicRecord t = store.topic(c.name());
+        if (t == null) {
+          reply = error(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + c.name()
+              + "' does not exist");
+          break;
+        }
+        update.deleteTopic(c.name());
+        reply = new MetadataCommand.Reply(null, null, t, null);
+      }
+      case MetadataCommand.INIT_PRODUCER_ID -> {
+        long id = store.nextProducerId();
+        update.setNextProducerId(id + 1);
+        reply = new MetadataCommand.Reply(null, null, null, id);
+      }
+      case MetadataCommand.COMMIT_OFFSETS -> {
+        for (PartitionOffset o : c.offsets()) {
+          update.putGroupOffset(c.group(), c.topicId(), o.partition(), o.offset());
+        }
+        reply = new MetadataCommand.Reply(null, null, null, null);
+      }
+      default -> reply = error(Errors.INVALID_REQUEST, "Unknown metadata command " + c.type());
+    }
+    update.commit(term, index);
+    return reply;
+  }
+
+  private static MetadataCommand.Reply error(Errors e, String message) {
+    return new MetadataCommand.Reply(e.name(), message, null, null);
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0) {
+      return -1;
+    }
+    store.sync();
+    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    File tmp = new File(target.getParentFile(), target.getName() + ".tmp");
+    Files.write(tmp.toPath(), ("metadata in RocksDB, applied through index " + last.getIndex()
+        + "\n").getBytes(StandardCharsets.UTF_8));
+    Files.move(tmp.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
+        new FileInfo(target.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(target)), last));
+    storage.cleanupOldSnapshots(KEEP_TWO_SNAPSHOTS);
+    return last.getIndex();
+  }
+}

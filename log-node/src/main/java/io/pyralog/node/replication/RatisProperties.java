@@ -1,0 +1,54 @@
+package io.pyralog.node.replication;
+
+import io.pyralog.node.server.NodeConfig;
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** Ratis settings sized for small machines: modest buffers and caches, large entries. */
+public final class RatisProperties {
+  private RatisProperties() {}
+
+  public static RaftProperties create(NodeConfig config) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().resolve("raft").toFile()));
+    GrpcConfigKeys.Server.setHost(p, config.host());
+    GrpcConfigKeys.Server.setPort(p, config.raftPort());
+
+    // One entry carries up to a whole produce request; a single batch may be message.max.bytes.
+    int maxEntry = Math.max(config.entryMaxBytes(), config.messageMaxBytes()) + (1 << 20);
+    SizeInBytes entryLimit = SizeInBytes.valueOf(2L * maxEntry);
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(4L * maxEntry));
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(2L * maxEntry + 64));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryLimit);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(64L << 20));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(4L << 20));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(64L << 20));
+    RaftServerConfigKeys.Log.setQueueByteLimit(p, SizeInBytes.valueOf(128L << 20));
+    RaftServerConfigKeys.Log.setQueueElementLimit(p, 4096);
+
+    // Checkpoints: a snapshot every N entries, then the log is purged up to it.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.checkpointIntervalEntries());
+    RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024L,
+        config.checkpointIntervalEntries()));
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+
+    // Elections: low enough for sub-second failover, high enough not to flap under GC.
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
+        TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
+        TimeDuration.valueOf(150, TimeUnit.MILLISECONDS));
+    return p;
+  }
+}

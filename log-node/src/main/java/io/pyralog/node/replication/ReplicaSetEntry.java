@@ -1,0 +1,56 @@
+package io.pyralog.node.replication;
+
+import io.pyralog.common.protocol.Json;
+import io.pyralog.node.storage.LogConfig;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Encoding of the entries a replica set's Raft log carries.
+ *
+ * <pre>
+ * BATCHES:           [1][int count] count x ([long topicId][int partition][int length][batch])
+ * CREATE_PARTITIONS: [2][JSON PartitionSpec]
+ * DELETE_PARTITIONS: [3][long topicId]
+ * </pre>
+ *
+ * A batch is the header plus Arrow payload of {@code BatchHeader}; its base offset is assigned
+ * when the entry is applied.
+ */
+final class ReplicaSetEntry {
+  static final byte BATCHES = 1;
+  static final byte CREATE_PARTITIONS = 2;
+  static final byte DELETE_PARTITIONS = 3;
+
+  /** Bytes an entry adds per batch besides the batch itself. */
+  static final int PER_BATCH_OVERHEAD = 16;
+
+  private ReplicaSetEntry() {}
+
+  /** Partitions a replica set should host for one topic. */
+  record PartitionSpec(long topicId, String topic, List<Integer> partitions, LogConfig config) {}
+
+  static byte[] createPartitions(PartitionSpec spec) {
+    byte[] json = Json.write(spec);
+    return ByteBuffer.allocate(1 + json.length).put(CREATE_PARTITIONS).put(json).array();
+  }
+
+  static byte[] deletePartitions(long topicId) {
+    return ByteBuffer.allocate(9).put(DELETE_PARTITIONS).putLong(topicId).array();
+  }
+
+  static byte[] batches(List<ReplicaSetWriter.PendingBatch> batches) {
+    int size = 5;
+    for (ReplicaSetWriter.PendingBatch b : batches) {
+      size += PER_BATCH_OVERHEAD + b.bytes().length;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    buf.put(BATCHES).putInt(batches.size());
+    for (ReplicaSetWriter.PendingBatch b : batches) {
+      buf.putLong(b.topicId()).putInt(b.partition()).putInt(b.bytes().length).put(b.bytes());
+    }
+    return buf.array();
+  }
+
+  record BatchResults(List<AppendResult> results) {}
+}

@@ -1,0 +1,367 @@
+package io.pyralog.node.replication;
+
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.protocol.Json;
+import io.pyralog.common.record.BatchHeader;
+import io.pyralog.node.replication.CheckpointManifest.PartitionCheckpoint;
+import io.pyralog.node.replication.ReplicaSetEntry.BatchResults;
+import io.pyralog.node.replication.ReplicaSetEntry.PartitionSpec;
+import io.pyralog.node.storage.LogConfig;
+import io.pyralog.node.storage.PartitionLog;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine of one replica set: the partition logs of every partition assigned to it.
+ *
+ * <p>The Raft log is the write-ahead log. Applying an entry appends its batches to their
+ * partitions through the page cache and assigns offsets; apply is deterministic, so replicas
+ * hold identical logs. A checkpoint (Ratis snapshot) fsyncs every partition and writes a manifest
+ * of their end offsets, after which Ratis purges the log up to it. On start, each partition is
+ * truncated to the manifest and the Raft log after it is replayed.
+ */
+public final class ReplicaSetStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetStateMachine.class);
+
+  private final String name;
+  private final Path dir;
+  private static final org.apache.ratis.statemachine.SnapshotRetentionPolicy KEEP_TWO_SNAPSHOTS =
+      new org.apache.ratis.statemachine.SnapshotRetentionPolicy() {
+        @Override
+        public int getNumSnapshotsRetained() {
+          return 2;
+        }
+      };
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final Map<Long, TopicPartitions> topics = new ConcurrentHashMap<>();
+  private final ProducerStateTable producers = new ProducerStateTable();
+  private final DataSignal signal = new DataSignal();
+
+  /** The partitions of one topic hosted here. */
+  static final class TopicPartitions {
+    final long topicId;
+    final String topic;
+    final Map<Integer, PartitionLog> logs = new ConcurrentHashMap<>();
+    volatile LogConfig config;
+
+    TopicPartitions(long topicId, String topic, LogConfig config) {
+      this.topicId = topicId;
+      this.topic = topic;
+      this.config = config;
+    }
+  }
+
+  public ReplicaSetStateMachine(String name, Path dir) {
+    this.name = name;
+    this.dir = dir;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public DataSignal signal() {
+    return signal;
+  }
+
+  /** The log of a partition hosted here, or null. */
+  public PartitionLog partition(long topicId, int partition) {
+    TopicPartitions t = topics.get(topicId);
+    return t == null ? null : t.logs.get(partition);
+  }
+
+  public boolean hostsTopic(long topicId) {
+    return topics.containsKey(topicId);
+  }
+
+  public List<Long> topicIds() {
+    return new ArrayList<>(topics.keySet());
+  }
+
+  /** Runs retention on every partition; returns the number of segments deleted. */
+  public int enforceRetention(long nowMs) {
+    int deleted = 0;
+    for (TopicPartitions t : topics.values()) {
+      for (PartitionLog log : t.logs.values()) {
+        deleted += log.deleteExpiredSegments(nowMs);
+      }
+    }
+    return deleted;
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    recover();
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    closeLogs();
+    recover();
+  }
+
+  private void recover() throws IOException {
+    Files.createDirectories(dir);
+    SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+    CheckpointManifest manifest = null;
+    if (snapshot != null) {
+      manifest = Json.read(Files.readAllBytes(snapshot.getFile().getPath()),
+          CheckpointManifest.class);
+    }
+    Map<String, PartitionCheckpoint> expected = new HashMap<>();
+    if (manifest != null) {
+      for (PartitionCheckpoint p : manifest.partitions()) {
+        expected.put(dirName(p.topic(), p.topicId()) + "/" + p.partition(), p);
+      }
+    }
+    // Drop partitions created after the checkpoint: replaying the log creates them again.
+    try (DirectoryStream<Path> topicDirs = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path topicDir : topicDirs) {
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(topicDir, Files::isDirectory)) {
+          for (Path part : parts) {
+            String key = topicDir.getFileName() + "/" + part.getFileName();
+            if (!expected.containsKey(key)) {
+              LOG.info("{}: removing partition {} created after the last checkpoint; the Raft log"
+                  + " replay recreates it", name, key);
+              deleteRecursively(part);
+            }
+          }
+        }
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(topicDir)) {
+          if (!left.iterator().hasNext()) {
+            Files.delete(topicDir);
+          }
+        }
+      }
+    }
+    long replayed = 0;
+    for (PartitionCheckpoint p : expected.values()) {
+      TopicPartitions t = topics.computeIfAbsent(p.topicId(),
+          id -> new TopicPartitions(id, p.topic(), p.config()));
+      Path partDir = dir.resolve(dirName(p.topic(), p.topicId())).resolve(
+          Integer.toString(p.partition()));
+      if (!Files.exists(partDir)) {
+        LOG.warn("{}: partition {}-{} is in the checkpoint but its directory is missing; it "
+            + "restarts empty at offset {}", name, p.topic(), p.partition(), p.endOffset());
+      }
+      PartitionLog log = PartitionLog.open(partDir, p.config());
+      if (log.logEndOffset() != p.endOffset()) {
+        replayed += log.logEndOffset() - p.endOffset();
+        log.truncateTo(p.endOffset());
+      }
+      t.logs.put(p.partition(), log);
+    }
+    if (manifest != null) {
+      producers.restore(manifest.producers());
+      updateLastAppliedTermIndex(manifest.term(), manifest.index());
+      LOG.info("{}: recovered {} partitions from checkpoint at Raft index {}; {} records after it "
+          + "are re-applied from the Raft log", name, expected.size(), manifest.index(),
+          Math.max(0, replayed));
+    } else {
+      LOG.info("{}: no checkpoint yet; the whole Raft log is applied", name);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
+    byte type = data.get();
+    Message reply;
+    try {
+      reply = switch (type) {
+        case ReplicaSetEntry.BATCHES -> applyBatches(data);
+        case ReplicaSetEntry.CREATE_PARTITIONS -> applyCreate(data);
+        case ReplicaSetEntry.DELETE_PARTITIONS -> applyDelete(data.getLong());
+        default -> throw new IllegalStateException("Unknown replica set entry type " + type
+            + " at index " + entry.getIndex());
+      };
+    } catch (RuntimeException e) {
+      LOG.error("{}: cannot apply entry {}; stopping this replica set", name, entry.getIndex(), e);
+      return CompletableFuture.failedFuture(e);
+    }
+    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  private Message applyBatches(ByteBuffer data) {
+    int count = data.getInt();
+    List<AppendResult> results = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long topicId = data.getLong();
+      int partition = data.getInt();
+      int length = data.getInt();
+      ByteBuffer batch = ByteBuffer.allocate(length);
+      ByteBuffer src = data.slice();
+      src.limit(length);
+      batch.put(src).flip();
+      data.position(data.position() + length);
+      results.add(applyBatch(topicId, partition, batch));
+    }
+    signal.fire();
+    return Message.valueOf(UnsafeByteOperations.unsafeWrap(Json.write(new BatchResults(results))));
+  }
+
+  private AppendResult applyBatch(long topicId, int partition, ByteBuffer batch) {
+    PartitionLog log = partition(topicId, partition);
+    if (log == null) {
+      return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION.name(),
+          "Partition " + partition + " of topic id " + topicId + " is not hosted by " + name);
+    }
+    long producerId = BatchHeader.producerId(batch, 0);
+    int count = BatchHeader.recordCount(batch, 0);
+    if (producerId >= 0) {
+      short epoch = BatchHeader.producerEpoch(batch, 0);
+      int sequence = BatchHeader.baseSequence(batch, 0);
+      ProducerStateTable.Check check =
+          producers.check(producerId, epoch, topicId, partition, sequence);
+      if (check instanceof ProducerStateTable.Duplicate d) {
+        return AppendResult.ok(d.baseOffset(), d.count());
+      }
+      if (check instanceof ProducerStateTable.Reject r) {
+        return AppendResult.failed(Errors.OUT_OF_ORDER_SEQUENCE.name(), r.message());
+      }
+      long base = log.append(batch);
+      producers.record(producerId, epoch, topicId, partition, sequence, base, count);
+      return AppendResult.ok(base, count);
+    }
+    return AppendResult.ok(log.append(batch), count);
+  }
+
+  private Message applyCreate(ByteBuffer data) {
+    byte[] json = new byte[data.remaining()];
+    data.get(json);
+    PartitionSpec spec = Json.read(json, PartitionSpec.class);
+    TopicPartitions t = topics.computeIfAbsent(spec.topicId(),
+        id -> new TopicPartitions(id, spec.topic(), spec.config()));
+    for (int p : spec.partitions()) {
+      if (!t.logs.containsKey(p)) {
+        Path partDir = dir.resolve(dirName(spec.topic(), spec.topicId()))
+            .resolve(Integer.toString(p));
+        t.logs.put(p, PartitionLog.open(partDir, spec.config()));
+      }
+    }
+    LOG.info("{}: hosting partitions {} of topic '{}' (id {})", name, spec.partitions(),
+        spec.topic(), spec.topicId());
+    return Message.EMPTY;
+  }
+
+  private Message applyDelete(long topicId) {
+    TopicPartitions t = topics.remove(topicId);
+    if (t != null) {
+      for (PartitionLog log : t.logs.values()) {
+        log.delete();
+      }
+      try {
+        Files.deleteIfExists(dir.resolve(dirName(t.topic, topicId)));
+      } catch (IOException e) {
+        LOG.warn("{}: cannot remove directory of deleted topic '{}': {}", name, t.topic,
+            e.getMessage());
+      }
+      producers.removeTopic(topicId);
+      LOG.info("{}: deleted the partitions of topic '{}' (id {})", name, t.topic, topicId);
+    }
+    signal.fire();
+    return Message.EMPTY;
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0) {
+      return -1;
+    }
+    List<PartitionCheckpoint> parts = new ArrayList<>();
+    for (TopicPartitions t : topics.values()) {
+      for (Map.Entry<Integer, PartitionLog> e : t.logs.entrySet()) {
+        e.getValue().flush();
+        parts.add(new PartitionCheckpoint(t.topicId, t.topic, e.getKey(),
+            e.getValue().logEndOffset(), t.config));
+      }
+    }
+    CheckpointManifest manifest = new CheckpointManifest(last.getTerm(), last.getIndex(), parts,
+        producers.snapshot());
+    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(ByteBuffer.wrap(Json.write(manifest)));
+      ch.force(true);
+    }
+    Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
+        new FileInfo(target.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(target)), last));
+    storage.cleanupOldSnapshots(KEEP_TWO_SNAPSHOTS);
+    LOG.debug("{}: checkpoint at Raft index {} ({} partitions)", name, last.getIndex(),
+        parts.size());
+    return last.getIndex();
+  }
+
+  @Override
+  public void close() throws IOException {
+    super.close();
+    closeLogs();
+  }
+
+  private void closeLogs() {
+    for (TopicPartitions t : topics.values()) {
+      for (PartitionLog log : t.logs.values()) {
+        log.close();
+      }
+    }
+    topics.clear();
+  }
+
+  static String dirName(String topic, long topicId) {
+    return topic + "@" + topicId;
+  }
+
+  private static void deleteRecursively(Path p) throws IOException {
+    if (Files.isDirectory(p)) {
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
+        for (Path c : s) {
+          deleteRecursively(c);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+}

@@ -1,0 +1,156 @@
+package io.pyralog.node.replication;
+
+import io.pyralog.common.errors.ApiException;
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.protocol.Json;
+import io.pyralog.node.replication.ReplicaSetEntry.BatchResults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for one replica set. Produce requests enqueue batches; one thread drains whatever
+ * has arrived, across topics and partitions, into a single Raft entry of up to {@code
+ * raft.entry.max.bytes}, and keeps up to {@code raft.max.inflight.entries} entries in flight. So
+ * batches that arrive together share one Raft append and one fsync.
+ */
+public final class ReplicaSetWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetWriter.class);
+
+  /** A batch waiting for its entry to be applied. */
+  record PendingBatch(long topicId, int partition, byte[] bytes,
+      CompletableFuture<AppendResult> result) {}
+
+  private final String name;
+  private final RaftSubmitter submitter;
+  private final int entryMaxBytes;
+  private final Semaphore inflight;
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public ReplicaSetWriter(String name, RaftSubmitter submitter, int entryMaxBytes,
+      int maxInflightEntries) {
+    this.name = name;
+    this.submitter = submitter;
+    this.entryMaxBytes = entryMaxBytes;
+    this.inflight = new Semaphore(maxInflightEntries);
+    this.thread = new Thread(this::run, "pyralog-group-commit-" + name);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Queues a batch; the future completes once its entry is committed and applied. */
+  public CompletableFuture<AppendResult> append(long topicId, int partition, byte[] batch) {
+    CompletableFuture<AppendResult> f = new CompletableFuture<>();
+    if (!running) {
+      f.completeExceptionally(Errors.UNAVAILABLE.exception("Node is shutting down"));
+      return f;
+    }
+    queue.add(new PendingBatch(topicId, partition, batch, f));
+    return f;
+  }
+
+  /** Submits a control entry (create or delete partitions) in order with the batches. */
+  public CompletableFuture<Void> control(byte[] entry) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    queue.add(new Control(entry, f));
+    return f;
+  }
+
+  private record Control(byte[] entry, CompletableFuture<Void> done) {}
+
+  private void run() {
+    while (running) {
+      try {
+        Object first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        if (!inflight.tryAcquire(Long.MAX_VALUE, TimeUnit.MILLISECONDS) || !running) {
+          queue.add(first);
+          break;
+        }
+        if (first instanceof Control c) {
+          submitControl(c);
+          continue;
+        }
+        List<PendingBatch> entry = new ArrayList<>();
+        PendingBatch head = (PendingBatch) first;
+        entry.add(head);
+        long bytes = head.bytes().length;
+        Object next;
+        while (bytes < entryMaxBytes && (next = queue.peek()) instanceof PendingBatch b
+            && bytes + b.bytes().length <= entryMaxBytes) {
+          queue.poll();
+          entry.add(b);
+          bytes += b.bytes().length;
+        }
+        submitBatches(entry);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        LOG.error("{}: group commit loop error", name, e);
+      }
+    }
+    failQueued(Errors.UNAVAILABLE.exception("Node is shutting down"));
+  }
+
+  private void submitControl(Control c) {
+    submitter.submit(c.entry()).whenComplete((reply, t) -> {
+      inflight.release();
+      if (t != null) {
+        c.done().completeExceptionally(RaftSubmitter.toApi(t));
+      } else {
+        c.done().complete(null);
+      }
+    });
+  }
+
+  private void submitBatches(List<PendingBatch> entry) {
+    byte[] data = ReplicaSetEntry.batches(entry);
+    submitter.submit(data).whenComplete((reply, t) -> {
+      inflight.release();
+      if (t != null) {
+        ApiException error = RaftSubmitter.toApi(t);
+        for (PendingBatch b : entry) {
+          b.result().completeExceptionally(error);
+        }
+        return;
+      }
+      List<AppendResult> results = Json.read(reply.toByteArray(), BatchResults.class).results();
+      for (int i = 0; i < entry.size(); i++) {
+        entry.get(i).result().complete(results.get(i));
+      }
+    });
+  }
+
+  private void failQueued(ApiException error) {
+    Object o;
+    while ((o = queue.poll()) != null) {
+      if (o instanceof PendingBatch b) {
+        b.result().completeExceptionally(error);
+      } else if (o instanceof Control c) {
+        c.done().completeExceptionally(error);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    failQueued(Errors.UNAVAILABLE.exception("Node is shutting down"));
+  }
+}

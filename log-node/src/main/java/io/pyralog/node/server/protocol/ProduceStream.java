@@ -1,0 +1,232 @@
+package io.pyralog.node.server.protocol;
+
+import io.pyralog.common.errors.ApiException;
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.protocol.Json;
+import io.pyralog.common.protocol.ProduceAck;
+import io.pyralog.common.protocol.ProduceDescriptor;
+import io.pyralog.common.protocol.ProduceMetadata;
+import io.pyralog.common.record.BatchHeader;
+import io.pyralog.common.schema.RawSchema;
+import io.pyralog.common.schema.SchemaCompatibility;
+import io.pyralog.node.metadata.TopicRecord;
+import io.pyralog.node.replication.AppendResult;
+import io.pyralog.node.server.PyralogNode;
+import io.pyralog.node.server.TopicAdmin;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightProducer.StreamListener;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One DoPut stream: validates the stream's topic and schema, turns every incoming Arrow batch
+ * into a stored batch (header plus IPC payload), hands it to its replica set's group commit, and
+ * answers each batch with a {@link ProduceAck}, in order, once it is committed and applied.
+ * A bad batch gets an error ack and the stream goes on; a bad stream (unknown topic, schema
+ * mismatch) fails as a whole.
+ */
+final class ProduceStream implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProduceStream.class);
+  private static final int MAX_PENDING_BATCHES = 1024;
+
+  private final PyralogNode node;
+  private final TopicAdmin admin;
+  private final FlightStream stream;
+  private final StreamListener<PutResult> acks;
+  private final ArrayDeque<CompletableFuture<ProduceAck>> pending = new ArrayDeque<>();
+  private final Semaphore window = new Semaphore(MAX_PENDING_BATCHES);
+  private final Object sendLock = new Object();
+  private int roundRobin;
+
+  ProduceStream(PyralogNode node, FlightStream stream, StreamListener<PutResult> acks) {
+    this.node = node;
+    this.admin = node.admin();
+    this.stream = stream;
+    this.acks = acks;
+  }
+
+  @Override
+  public void run() {
+    try {
+      FlightDescriptor descriptor = stream.getDescriptor();
+      long producerId = BatchHeader.NO_PRODUCER_ID;
+      short epoch = BatchHeader.NO_PRODUCER_EPOCH;
+      String topicName;
+      if (descriptor.isCommand()) {
+        ProduceDescriptor d = Json.read(descriptor.getCommand(), ProduceDescriptor.class);
+        topicName = d.topic();
+        if (d.producerId() != null) {
+          producerId = d.producerId();
+          epoch = d.producerEpoch() == null ? 0 : d.producerEpoch();
+        }
+      } else {
+        topicName = PyralogFlightProducer.topicOf(descriptor);
+      }
+      TopicRecord topic = admin.requireTopic(topicName);
+      SchemaCompatibility.ensureCompatible(topic.name(), admin.schemaOf(topic),
+          stream.getSchema());
+      boolean raw = topic.raw();
+      while (stream.next()) {
+        VectorSchemaRoot root = stream.getRoot();
+        ProduceMetadata md = readMetadata(stream.getLatestMetadata());
+        window.acquireUninterruptibly();
+        CompletableFuture<ProduceAck> ack;
+        try {
+          ack = produce(topic, raw, root, md, producerId, epoch);
+        } catch (ApiException e) {
+          int partition = md == null || md.partition() == null ? -1 : md.partition();
+          ack = CompletableFuture.completedFuture(ProduceAck.failed(partition,
+              md == null ? null : md.sequence(), e.error().name(), e.getMessage()));
+        }
+        synchronized (sendLock) {
+          pending.add(ack);
+        }
+        ack.whenComplete((a, t) -> sendReadyAcks());
+      }
+      // the client half-closed: wait for the outstanding acks, then finish
+      CompletableFuture<?>[] all;
+      synchronized (sendLock) {
+        all = pending.toArray(new CompletableFuture<?>[0]);
+      }
+      CompletableFuture.allOf(all).handle((v, t) -> null).join();
+      sendReadyAcks();
+      acks.onCompleted();
+    } catch (ApiException e) {
+      LOG.debug("Produce stream rejected: {}", e.getMessage());
+      acks.onError(Errors.toFlight(e));
+    } catch (RuntimeException e) {
+      LOG.warn("Produce stream failed: {}", e.toString());
+      acks.onError(Errors.CORRUPT_RECORD.toFlight("Produce stream failed: " + e.getMessage()));
+    }
+  }
+
+  private CompletableFuture<ProduceAck> produce(TopicRecord topic, boolean raw,
+      VectorSchemaRoot root, ProduceMetadata md, long producerId, short epoch) {
+    int partition;
+    if (md != null && md.partition() != null) {
+      partition = md.partition();
+    } else {
+      partition = Math.floorMod(roundRobin++, topic.partitions());
+    }
+    Integer sequence = md == null ? null : md.sequence();
+    if (partition < 0 || partition >= topic.partitions()) {
+      throw Errors.UNKNOWN_TOPIC_OR_PARTITION.exception("Partition " + partition + " of topic '"
+          + topic.name() + "' does not exist; the topic has partitions 0-"
+          + (topic.partitions() - 1));
+    }
+    int rows = root.getRowCount();
+    if (rows == 0) {
+      throw Errors.INVALID_REQUEST.exception("Empty batch: a batch must hold at least one record");
+    }
+    if (producerId >= 0 && sequence == null) {
+      throw Errors.INVALID_REQUEST.exception("Idempotent producer " + producerId
+          + " sent a batch without a sequence number");
+    }
+    byte[] batch = encode(root);
+    int payload = batch.length - BatchHeader.SIZE;
+    if (payload > node.config().messageMaxBytes()) {
+      throw Errors.RECORD_TOO_LARGE.exception("Batch of " + payload + " bytes is larger than "
+          + node.config().messageMaxBytes() + ", which is the value of the node's "
+          + "message.max.bytes; send smaller batches (lower batch.size)");
+    }
+    long now = System.currentTimeMillis();
+    long first = now;
+    long max = now;
+    if (raw) {
+      TimeStampMilliVector ts = (TimeStampMilliVector) root.getVector(RawSchema.TIMESTAMP);
+      long lo = Long.MAX_VALUE;
+      long hi = Long.MIN_VALUE;
+      for (int i = 0; i < rows; i++) {
+        if (!ts.isNull(i)) {
+          long v = ts.get(i);
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+      if (lo != Long.MAX_VALUE) {
+        first = lo;
+        max = hi;
+      }
+    }
+    BatchHeader.write(ByteBuffer.wrap(batch), 0, (short) 0, 0L, rows, first, max, producerId,
+        epoch, sequence == null ? BatchHeader.NO_SEQUENCE : sequence,
+        BatchHeader.NO_TRANSACTION_ID, topic.schemaId(), payload);
+    int p = partition;
+    CompletableFuture<AppendResult> appended = node.writer(topic.replicaSets().get(partition))
+        .append(topic.topicId(), partition, batch);
+    return appended.handle((r, t) -> {
+      if (t != null) {
+        Throwable c = t.getCause() != null ? t.getCause() : t;
+        if (c instanceof ApiException api) {
+          return ProduceAck.failed(p, sequence, api.error().name(), api.getMessage());
+        }
+        return ProduceAck.failed(p, sequence, Errors.UNKNOWN_SERVER_ERROR.name(),
+            String.valueOf(c.getMessage()));
+      }
+      if (r.error() != null) {
+        return ProduceAck.failed(p, sequence, r.error(), r.message());
+      }
+      return ProduceAck.ok(p, sequence, r.baseOffset(), r.recordCount());
+    });
+  }
+
+  /** Header space followed by the IPC record batch message of {@code root}. */
+  private static byte[] encode(VectorSchemaRoot root) {
+    try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
+      ExposedOutput out = new ExposedOutput((int) Math.min(Integer.MAX_VALUE - 1024,
+          rb.computeBodyLength() + 1024));
+      out.write(new byte[BatchHeader.SIZE], 0, BatchHeader.SIZE);
+      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), rb);
+      return out.toByteArray();
+    } catch (java.io.IOException e) {
+      throw Errors.CORRUPT_RECORD.exception("Cannot encode batch: " + e.getMessage());
+    }
+  }
+
+  private static final class ExposedOutput extends ByteArrayOutputStream {
+    ExposedOutput(int size) {
+      super(size);
+    }
+  }
+
+  private static ProduceMetadata readMetadata(ArrowBuf buf) {
+    if (buf == null || buf.readableBytes() == 0) {
+      return null;
+    }
+    byte[] bytes = new byte[(int) buf.readableBytes()];
+    buf.getBytes(buf.readerIndex(), bytes);
+    return Json.read(bytes, ProduceMetadata.class);
+  }
+
+  private void sendReadyAcks() {
+    synchronized (sendLock) {
+      while (!pending.isEmpty() && pending.peek().isDone()) {
+        ProduceAck ack = pending.poll().join();
+        window.release();
+        byte[] json = Json.write(ack);
+        ArrowBuf buf = node.allocator().buffer(json.length);
+        buf.writeBytes(json);
+        try (PutResult result = PutResult.metadata(buf)) {
+          acks.onNext(result);
+        } catch (RuntimeException e) {
+          LOG.debug("Cannot send ack (client gone?): {}", e.getMessage());
+        }
+      }
+    }
+  }
+}
