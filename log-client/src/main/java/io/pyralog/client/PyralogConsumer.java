@@ -24,7 +24,7 @@ public interface PyralogConsumer extends AutoCloseable {
   /** Replaces the assignment. Positions of partitions that stay assigned are kept. */
   void assign(Collection<TopicPartition> partitions);
 
-  /** Assigns every partition of {@code topic}. */
+  /** Adds every partition of {@code topic} to the assignment. */
   void assignAll(String topic);
 
   Set<TopicPartition> assignment();

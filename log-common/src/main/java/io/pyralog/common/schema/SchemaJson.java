@@ -195,6 +195,9 @@ public final class SchemaJson {
       String item = simpleTypeName(f.getChildren().get(0));
       return item == null ? null : "list<" + item + ">";
     }
+    if (type.isComplex()) {
+      return null;
+    }
     return type.accept(new ArrowType.PrimitiveTypeVisitor<String>() {
       @Override public String visit(ArrowType.Null t) { return null; }
       @Override public String visit(ArrowType.Int t) {

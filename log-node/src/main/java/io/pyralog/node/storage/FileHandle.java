@@ -69,21 +69,40 @@ final class FileHandle implements AutoCloseable {
   }
 
   long size() throws IOException {
-    return channel.size();
+    return call(FileChannel::size);
   }
 
   void truncate(long size) throws IOException {
-    channel.truncate(size);
+    call(ch -> ch.truncate(size));
   }
 
+  /** fsync: content and metadata, so a grown or shrunk length is durable too. */
   void force() throws IOException {
-    channel.force(true);
+    call(ch -> {
+      ch.force(true);
+      return null;
+    });
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     closed = true;
     channel.close();
+  }
+
+  private interface ChannelCall<T> {
+    T apply(FileChannel channel) throws IOException;
+  }
+
+  private <T> T call(ChannelCall<T> call) throws IOException {
+    for (int reopens = 1; ; reopens++) {
+      FileChannel ch = channel;
+      try {
+        return call.apply(ch);
+      } catch (ClosedChannelException e) {
+        reopenAfter(ch, e, reopens);
+      }
+    }
   }
 
   private void reopenAfter(FileChannel failed, ClosedChannelException cause, int attempt)

@@ -215,7 +215,8 @@ public final class PartitionLog implements Closeable {
    * Reads whole batches in order, starting with the one that contains {@code offset}. Stops
    * before the first batch whose base offset is at or above {@code endOffset}, and before a batch
    * that would take the total past {@code maxBytes}; the first batch is returned whatever its
-   * size. Each buffer holds exactly one batch and is not affected by later writes.
+   * size. Each buffer holds exactly one batch and is not affected by later writes. Returns an
+   * empty list when {@code offset} is the end offset or {@code endOffset <= offset}.
    *
    * @throws io.pyralog.common.errors.ApiException OFFSET_OUT_OF_RANGE when {@code offset} is
    *     below {@link #logStartOffset()} or above {@link #logEndOffset()}
@@ -235,6 +236,9 @@ public final class PartitionLog implements Closeable {
       Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
       int position = entry.getValue().positionOf(offset, entry.getValue().size(), header);
       while (entry != null) {
+        // Once a later segment exists this one takes no more appends, so a size read after
+        // finding the successor is final and no batch appended before the roll is skipped.
+        Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey());
         LogSegment segment = entry.getValue();
         int limit = segment.size();
         while (position < limit) {
@@ -248,7 +252,7 @@ public final class PartitionLog implements Closeable {
           total += length;
           position += length;
         }
-        entry = segments.higherEntry(entry.getKey());
+        entry = next;
         position = 0;
       }
       return batches;
@@ -277,15 +281,20 @@ public final class PartitionLog implements Closeable {
     try {
       ensureOpen();
       ByteBuffer header = LogSegment.newHeaderBuffer();
-      for (LogSegment segment : segments.values()) {
+      long end = logEndOffset;
+      Map.Entry<Long, LogSegment> entry = segments.firstEntry();
+      while (entry != null) {
+        Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey()); // as in read
+        LogSegment segment = entry.getValue();
         if (segment.maxTimestamp() >= timestampMs) {
           long offset = segment.offsetForTimestamp(timestampMs, header);
           if (offset >= 0) {
             return offset;
           }
         }
+        entry = next;
       }
-      return logEndOffset;
+      return end;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the time index of " + dir, e);
     } finally {

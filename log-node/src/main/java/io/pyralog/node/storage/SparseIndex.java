@@ -31,7 +31,7 @@ abstract class SparseIndex implements AutoCloseable {
     boolean existed = Files.exists(path);
     this.file = FileHandle.open(path);
     long fileBytes = file.size();
-    int entries = (int) Math.min(fileBytes / entryBytes, Integer.MAX_VALUE / 2 / slotsPerEntry);
+    int entries = (int) Math.min(fileBytes / entryBytes, (Integer.MAX_VALUE - 8) / entryBytes);
     ByteBuffer content = ByteBuffer.allocate(entries * entryBytes).order(ByteOrder.LITTLE_ENDIAN);
     file.readFully(content, 0);
     content.flip();

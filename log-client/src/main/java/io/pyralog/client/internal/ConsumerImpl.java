@@ -1,0 +1,717 @@
+package io.pyralog.client.internal;
+
+import io.pyralog.client.ArrowBatch;
+import io.pyralog.client.ConsumerBatches;
+import io.pyralog.client.OffsetSpec;
+import io.pyralog.client.PyralogConsumer;
+import io.pyralog.client.TopicPartition;
+import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.errors.ApiException;
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.errors.PyralogException;
+import io.pyralog.common.protocol.FetchTicket;
+import io.pyralog.common.protocol.FetchTicket.FetchPartition;
+import io.pyralog.common.protocol.FetchedBatch;
+import io.pyralog.common.protocol.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link PyralogConsumer}: positions per assigned partition, and per poll one multi-partition
+ * DoGet per (topic, leader), run in parallel when there are several.
+ */
+@Internal
+public final class ConsumerImpl implements PyralogConsumer {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerImpl.class);
+
+  private record FetchKey(String topic, String address) {}
+
+  /** One batch as received, before it is trimmed to the position. */
+  private record Received(FetchedBatch meta, VectorSchemaRoot root) {}
+
+  /** What one DoGet returned: batches read before it ended, and its error if any. */
+  private record FetchResult(FetchKey key, List<TopicPartition> partitions, List<Received> batches,
+      ApiException error) {}
+
+  /** Lets the polling thread cancel a DoGet running on another thread. */
+  private static final class FetchHandle {
+    private volatile boolean cancelled;
+    private volatile FlightStream stream;
+
+    void attach(FlightStream s) {
+      stream = s;
+      if (cancelled) {
+        cancelQuietly(s);
+      }
+    }
+
+    void cancel() {
+      cancelled = true;
+      FlightStream s = stream;
+      if (s != null) {
+        cancelQuietly(s);
+      }
+    }
+
+    private static void cancelQuietly(FlightStream s) {
+      try {
+        s.cancel("poll returned with data from another node", null);
+      } catch (RuntimeException e) {
+        LOG.trace("Cancelling a fetch failed", e);
+      }
+    }
+  }
+
+  private final ClientConfig config;
+  private final Connections connections;
+  private final RpcClient rpc;
+  private final MetadataCache metadata;
+  private final Supplier<ExecutorService> fetchPool;
+  private final BufferAllocator allocator;
+  private final Backoff backoff;
+  private final Runnable onClose;
+
+  /** Assigned partitions and their positions; null means not yet known. */
+  private final LinkedHashMap<TopicPartition, Long> positions = new LinkedHashMap<>();
+  private final Map<String, List<String>> projections = new HashMap<>();
+  private final AtomicReference<Thread> owner = new AtomicReference<>();
+  private int depth;
+  private ConsumerBatches last;
+  private boolean closed;
+
+  public ConsumerImpl(ClientConfig config, Connections connections, RpcClient rpc,
+      MetadataCache metadata, Supplier<ExecutorService> fetchPool, BufferAllocator allocator,
+      Runnable onClose) {
+    this.config = config;
+    this.connections = connections;
+    this.rpc = rpc;
+    this.metadata = metadata;
+    this.fetchPool = fetchPool;
+    this.allocator = allocator;
+    this.backoff = config.backoff();
+    this.onClose = onClose;
+  }
+
+  // ---- assignment and positions ---------------------------------------------------------------
+
+  @Override
+  public void assign(Collection<TopicPartition> partitions) {
+    acquire();
+    try {
+      if (partitions == null) {
+        throw Errors.INVALID_REQUEST.exception("partitions is null; pass an empty list to "
+            + "unassign everything");
+      }
+      LinkedHashMap<TopicPartition, Long> next = new LinkedHashMap<>();
+      for (TopicPartition tp : partitions) {
+        if (tp == null) {
+          throw Errors.INVALID_REQUEST.exception("partitions contains null");
+        }
+        next.put(tp, positions.get(tp));
+      }
+      positions.clear();
+      positions.putAll(next);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void assignAll(String topic) {
+    acquire();
+    try {
+      checkTopic(topic);
+      TopicMetadata m = metadata.get(topic);
+      List<TopicPartition> all = new ArrayList<>(positions.keySet());
+      for (int p = 0; p < m.partitions(); p++) {
+        TopicPartition tp = new TopicPartition(topic, p);
+        if (!positions.containsKey(tp)) {
+          all.add(tp);
+        }
+      }
+      assign(all);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public Set<TopicPartition> assignment() {
+    acquire();
+    try {
+      return Set.copyOf(positions.keySet());
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void seek(TopicPartition partition, long offset) {
+    acquire();
+    try {
+      checkAssigned(partition);
+      if (offset < 0) {
+        throw Errors.INVALID_REQUEST.exception("Cannot seek " + partition + " to " + offset
+            + ": offsets are >= 0; use seekToBeginning or seekToEnd for the log's ends");
+      }
+      positions.put(partition, offset);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void seekToBeginning(Collection<TopicPartition> partitions) {
+    seekTo(partitions, OffsetSpec.earliest());
+  }
+
+  @Override
+  public void seekToEnd(Collection<TopicPartition> partitions) {
+    seekTo(partitions, OffsetSpec.latest());
+  }
+
+  @Override
+  public void seekToTimestamp(TopicPartition partition, long timestampMs) {
+    seekTo(List.of(partition), OffsetSpec.forTimestamp(timestampMs));
+  }
+
+  private void seekTo(Collection<TopicPartition> partitions, OffsetSpec spec) {
+    acquire();
+    try {
+      Collection<TopicPartition> targets =
+          partitions == null || partitions.isEmpty() ? positions.keySet() : partitions;
+      for (TopicPartition tp : targets) {
+        checkAssigned(tp);
+      }
+      positions.putAll(listOffsets(targets, spec));
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public long position(TopicPartition partition) {
+    acquire();
+    try {
+      checkAssigned(partition);
+      if (positions.get(partition) == null) {
+        resolvePositions();
+      }
+      return positions.get(partition);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void project(String topic, List<String> columns) {
+    acquire();
+    try {
+      checkTopic(topic);
+      if (columns == null || columns.isEmpty()) {
+        projections.remove(topic);
+        return;
+      }
+      for (String c : columns) {
+        if (c == null || c.isEmpty()) {
+          throw Errors.INVALID_REQUEST.exception("Column names must be non-empty; got "
+              + columns);
+        }
+      }
+      projections.put(topic, List.copyOf(columns));
+    } finally {
+      release();
+    }
+  }
+
+  // ---- poll -----------------------------------------------------------------------------------
+
+  @Override
+  public ConsumerBatches poll(Duration timeout) {
+    acquire();
+    try {
+      ensureOpen();
+      if (timeout == null || timeout.isNegative()) {
+        throw Errors.INVALID_REQUEST.exception("timeout must be >= 0, e.g. Duration.ofMillis(500)");
+      }
+      releaseLast();
+      if (positions.isEmpty()) {
+        throw Errors.INVALID_REQUEST.exception(
+            "The consumer has no partitions: call assign() or assignAll(topic) before poll()");
+      }
+      long deadline = System.nanoTime() + timeout.toNanos();
+      int attempt = 0;
+      while (true) {
+        resolvePositions();
+        Plan plan = plan();
+        long remainingMs = Math.max(0L, TimeUnit.NANOSECONDS.toMillis(deadline
+            - System.nanoTime()));
+        List<FetchResult> results = plan.fetches().isEmpty() ? List.of()
+            : fetch(plan.fetches(), remainingMs);
+        List<ArrowBatch> out = new ArrayList<>();
+        boolean retriable = plan.leaderless();
+        for (FetchResult r : results) {
+          accept(r, out);
+          if (r.error() != null) {
+            retriable |= handleFetchError(r);
+          }
+        }
+        if (!out.isEmpty()) {
+          last = new ConsumerBatches(out);
+          return last;
+        }
+        long leftNanos = deadline - System.nanoTime();
+        if (leftNanos <= 0) {
+          return ConsumerBatches.empty();
+        }
+        if (retriable) {
+          long sleepMs = Math.min(backoff.delayMs(attempt++),
+              TimeUnit.NANOSECONDS.toMillis(leftNanos));
+          if (sleepMs > 0) {
+            RpcClient.sleep(sleepMs);
+          }
+        }
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** The DoGets of one poll round; {@code leaderless} when some partitions have no leader. */
+  private record Plan(Map<FetchKey, List<TopicPartition>> fetches, boolean leaderless) {}
+
+  private Plan plan() {
+    Map<FetchKey, List<TopicPartition>> plan = new LinkedHashMap<>();
+    Set<String> leaderless = new LinkedHashSet<>();
+    for (TopicPartition tp : positions.keySet()) {
+      TopicMetadata m = metadata.get(tp.topic());
+      m.checkPartition(tp.partition());
+      String leader = m.leader(tp.partition());
+      if (leader == null) {
+        leaderless.add(tp.topic());
+        continue;
+      }
+      plan.computeIfAbsent(new FetchKey(tp.topic(), leader), k -> new ArrayList<>()).add(tp);
+    }
+    for (String topic : leaderless) {
+      LOG.debug("Topic {} has partitions without a leader; refreshing its metadata", topic);
+      metadata.invalidate(topic);
+    }
+    return new Plan(plan, !leaderless.isEmpty());
+  }
+
+  private List<FetchResult> fetch(Map<FetchKey, List<TopicPartition>> plan, long maxWaitMs) {
+    List<Map.Entry<FetchKey, List<TopicPartition>>> entries = new ArrayList<>(plan.entrySet());
+    List<FetchTicket> tickets = new ArrayList<>(entries.size());
+    for (var e : entries) {
+      tickets.add(ticket(e.getKey().topic(), e.getValue(), maxWaitMs));
+    }
+    if (entries.size() == 1) {
+      var e = entries.get(0);
+      return List.of(fetchOne(e.getKey(), e.getValue(), tickets.get(0), maxWaitMs,
+          new FetchHandle()));
+    }
+    ExecutorService pool = fetchPool.get();
+    List<FetchHandle> handles = new ArrayList<>();
+    List<CompletableFuture<FetchResult>> futures = new ArrayList<>();
+    CompletableFuture<Void> firstData = new CompletableFuture<>();
+    for (int i = 0; i < entries.size(); i++) {
+      var e = entries.get(i);
+      FetchTicket t = tickets.get(i);
+      FetchHandle h = new FetchHandle();
+      handles.add(h);
+      CompletableFuture<FetchResult> f = CompletableFuture.supplyAsync(
+          () -> fetchOne(e.getKey(), e.getValue(), t, maxWaitMs, h), pool);
+      f.whenComplete((r, ex) -> {
+        if (r != null && !r.batches().isEmpty()) {
+          firstData.complete(null);
+        }
+      });
+      futures.add(f);
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(
+        new CompletableFuture<?>[0]));
+    try {
+      CompletableFuture.anyOf(firstData, all).join();
+      if (!all.isDone()) {
+        handles.forEach(FetchHandle::cancel);
+      }
+      all.join();
+    } catch (RuntimeException e) {
+      handles.forEach(FetchHandle::cancel);
+      throw e;
+    }
+    List<FetchResult> results = new ArrayList<>(futures.size());
+    for (CompletableFuture<FetchResult> f : futures) {
+      results.add(f.join());
+    }
+    return results;
+  }
+
+  private FetchTicket ticket(String topic, List<TopicPartition> partitions, long maxWaitMs) {
+    List<FetchPartition> fps = new ArrayList<>(partitions.size());
+    for (TopicPartition tp : partitions) {
+      fps.add(new FetchPartition(tp.partition(), positions.get(tp), null));
+    }
+    return new FetchTicket(topic, null, null, null, fps, projections.get(topic), maxWaitMs,
+        config.fetchMaxBytes());
+  }
+
+  /** Runs one DoGet to the end; may run on a pool thread, so it touches no consumer state. */
+  private FetchResult fetchOne(FetchKey key, List<TopicPartition> partitions, FetchTicket ticket,
+      long maxWaitMs, FetchHandle handle) {
+    List<Received> received = new ArrayList<>();
+    FlightStream stream = null;
+    try {
+      stream = connections.get(key.address()).getStream(new Ticket(Json.write(ticket)),
+          CallOptions.timeout(maxWaitMs + config.requestTimeoutMs(), TimeUnit.MILLISECONDS));
+      handle.attach(stream);
+      while (stream.next()) {
+        VectorSchemaRoot root = stream.getRoot();
+        FetchedBatch meta = Json.read(ArrowUtil.bytes(stream.getLatestMetadata()),
+            FetchedBatch.class);
+        VectorSchemaRoot own = VectorSchemaRoot.create(root.getSchema(), allocator);
+        try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
+          new VectorLoader(own).load(rb);
+        } catch (RuntimeException e) {
+          own.close();
+          throw e;
+        }
+        received.add(new Received(meta, own));
+      }
+      return new FetchResult(key, partitions, received, null);
+    } catch (FlightRuntimeException e) {
+      return new FetchResult(key, partitions, received,
+          handle.cancelled ? null : Errors.fromFlight(e));
+    } catch (ApiException e) {
+      return new FetchResult(key, partitions, received, e);
+    } catch (RuntimeException e) {
+      return new FetchResult(key, partitions, received, new ApiException(Errors.UNAVAILABLE,
+          "Fetch from " + key.address() + " failed: " + e, e));
+    } finally {
+      if (stream != null) {
+        try {
+          stream.close();
+        } catch (Exception e) {
+          LOG.trace("Closing a fetch stream failed", e);
+        }
+      }
+    }
+  }
+
+  /** Trims the received batches to the positions, keeps what is new, and moves positions. */
+  private void accept(FetchResult result, List<ArrowBatch> out) {
+    TopicMetadata m = metadata.cached(result.key().topic());
+    boolean raw = m == null || m.raw();
+    for (Received r : result.batches()) {
+      TopicPartition tp = new TopicPartition(result.key().topic(), r.meta().partition());
+      Long pos = positions.get(tp);
+      VectorSchemaRoot root = r.root();
+      int n = root.getRowCount();
+      long base = r.meta().baseOffset();
+      long end = base + n;
+      if (pos == null || n == 0 || end <= pos) {
+        root.close();
+        continue;
+      }
+      long first = base;
+      if (base < pos) {
+        int skip = (int) (pos - base);
+        VectorSchemaRoot trimmed = root.slice(skip, n - skip);
+        root.close();
+        root = trimmed;
+        first = pos;
+      }
+      out.add(new ArrowBatch(tp, first, r.meta().firstTimestamp(), r.meta().maxTimestamp(),
+          r.meta().highWatermark(), raw, root));
+      positions.put(tp, end);
+    }
+  }
+
+  /** Handles a failed fetch; returns true when a retry after backoff may help. */
+  private boolean handleFetchError(FetchResult r) {
+    ApiException e = r.error();
+    if (e.error() == Errors.OFFSET_OUT_OF_RANGE) {
+      resetOutOfRange(r.key().topic(), r.partitions(), e);
+      return false;
+    }
+    if (e.isRetriable()) {
+      LOG.debug("Fetch of {} from {} failed, refreshing metadata: {} {}", r.key().topic(),
+          r.key().address(), e.error(), e.getMessage());
+      metadata.invalidate(r.key().topic());
+      return true;
+    }
+    throw e;
+  }
+
+  private void resetOutOfRange(String topic, List<TopicPartition> partitions, ApiException e) {
+    if (config.offsetReset() == ClientConfig.OffsetReset.NONE) {
+      throw new ApiException(Errors.OFFSET_OUT_OF_RANGE, e.getMessage() + ". Positions "
+          + positionsOf(partitions) + "; auto.offset.reset is none, so seek to a valid offset "
+          + "(e.g. seekToBeginning)", e);
+    }
+    List<Integer> ps = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      ps.add(tp.partition());
+    }
+    Map<Integer, Long> earliest = AdminImpl.listOffsets(rpc, topic, ps, OffsetSpec.earliest());
+    Map<Integer, Long> latest = AdminImpl.listOffsets(rpc, topic, ps, OffsetSpec.latest());
+    boolean toEarliest = config.offsetReset() == ClientConfig.OffsetReset.EARLIEST;
+    for (TopicPartition tp : partitions) {
+      Long pos = positions.get(tp);
+      Long lo = earliest.get(tp.partition());
+      Long hi = latest.get(tp.partition());
+      if (pos == null || lo == null || hi == null) {
+        continue;
+      }
+      if (pos < lo || pos > hi) {
+        long target = toEarliest ? lo : hi;
+        LOG.info("Position {} of {} is out of range [{}, {}]; resetting to {} ({})", pos, tp, lo,
+            hi, target, toEarliest ? "earliest" : "latest");
+        positions.put(tp, target);
+      }
+    }
+  }
+
+  private String positionsOf(List<TopicPartition> partitions) {
+    StringBuilder sb = new StringBuilder("{");
+    for (TopicPartition tp : partitions) {
+      if (sb.length() > 1) {
+        sb.append(", ");
+      }
+      sb.append(tp).append('=').append(positions.get(tp));
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Gives every assigned partition without a position one: committed, else auto.offset.reset. */
+  private void resolvePositions() {
+    Map<String, List<TopicPartition>> missing = new LinkedHashMap<>();
+    for (Map.Entry<TopicPartition, Long> e : positions.entrySet()) {
+      if (e.getValue() == null) {
+        missing.computeIfAbsent(e.getKey().topic(), k -> new ArrayList<>()).add(e.getKey());
+      }
+    }
+    for (Map.Entry<String, List<TopicPartition>> e : missing.entrySet()) {
+      List<TopicPartition> rest = new ArrayList<>(e.getValue());
+      if (config.groupId() != null) {
+        Map<Integer, Long> committed = AdminImpl.fetchOffsets(rpc, config.groupId(), e.getKey());
+        rest.removeIf(tp -> {
+          Long c = committed.get(tp.partition());
+          if (c != null && c >= 0) {
+            positions.put(tp, c);
+            return true;
+          }
+          return false;
+        });
+      }
+      if (rest.isEmpty()) {
+        continue;
+      }
+      switch (config.offsetReset()) {
+        case EARLIEST -> positions.putAll(listOffsets(rest, OffsetSpec.earliest()));
+        case LATEST -> positions.putAll(listOffsets(rest, OffsetSpec.latest()));
+        default -> throw Errors.OFFSET_OUT_OF_RANGE.exception("No position for " + rest
+            + (config.groupId() == null ? "" : " and no offset committed by group '"
+            + config.groupId() + "'") + ", and auto.offset.reset is none: seek first, or set "
+            + "auto.offset.reset to earliest or latest");
+      }
+    }
+  }
+
+  // ---- offsets --------------------------------------------------------------------------------
+
+  @Override
+  public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+    acquire();
+    try {
+      return listOffsets(partitions, OffsetSpec.earliest());
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+    acquire();
+    try {
+      return listOffsets(partitions, OffsetSpec.latest());
+    } finally {
+      release();
+    }
+  }
+
+  private Map<TopicPartition, Long> listOffsets(Collection<TopicPartition> partitions,
+      OffsetSpec spec) {
+    if (partitions == null) {
+      throw Errors.INVALID_REQUEST.exception("partitions is null");
+    }
+    Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
+    for (TopicPartition tp : partitions) {
+      byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition());
+    }
+    Map<TopicPartition, Long> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
+      Map<Integer, Long> offsets = AdminImpl.listOffsets(rpc, e.getKey(), e.getValue(), spec);
+      for (Integer p : e.getValue()) {
+        Long o = offsets.get(p);
+        if (o == null) {
+          throw Errors.UNKNOWN_TOPIC_OR_PARTITION.exception("The node returned no " + spec
+              + " offset for " + e.getKey() + "-" + p + "; does the partition exist?");
+        }
+        out.put(new TopicPartition(e.getKey(), p), o);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void commitSync() {
+    acquire();
+    try {
+      Map<TopicPartition, Long> current = new LinkedHashMap<>();
+      positions.forEach((tp, pos) -> {
+        if (pos != null) {
+          current.put(tp, pos);
+        }
+      });
+      commit(current);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void commitSync(Map<TopicPartition, Long> offsets) {
+    acquire();
+    try {
+      if (offsets == null) {
+        throw Errors.INVALID_REQUEST.exception("offsets is null");
+      }
+      commit(offsets);
+    } finally {
+      release();
+    }
+  }
+
+  private void commit(Map<TopicPartition, Long> offsets) {
+    String group = requireGroup();
+    Map<String, Map<Integer, Long>> byTopic = new LinkedHashMap<>();
+    offsets.forEach((tp, o) -> byTopic.computeIfAbsent(tp.topic(), k -> new LinkedHashMap<>())
+        .put(tp.partition(), o));
+    for (Map.Entry<String, Map<Integer, Long>> e : byTopic.entrySet()) {
+      AdminImpl.commitOffsets(rpc, group, e.getKey(), e.getValue());
+    }
+  }
+
+  @Override
+  public Long committed(TopicPartition partition) {
+    acquire();
+    try {
+      if (partition == null) {
+        throw Errors.INVALID_REQUEST.exception("partition is null");
+      }
+      return AdminImpl.fetchOffsets(rpc, requireGroup(), partition.topic())
+          .get(partition.partition());
+    } finally {
+      release();
+    }
+  }
+
+  private String requireGroup() {
+    if (config.groupId() == null) {
+      throw Errors.INVALID_CONFIG.exception("This consumer has no group: set group.id in the "
+          + "PyralogClient config to commit or read committed offsets");
+    }
+    return config.groupId();
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  @Override
+  public void close() {
+    acquire();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      releaseLast();
+      positions.clear();
+    } finally {
+      release();
+    }
+    if (onClose != null) {
+      onClose.run();
+    }
+  }
+
+  private void releaseLast() {
+    if (last != null) {
+      last.close();
+      last = null;
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new PyralogException("The consumer is closed; create a new one with "
+          + "PyralogClient.consumer()");
+    }
+  }
+
+  private void checkAssigned(TopicPartition tp) {
+    if (tp == null) {
+      throw Errors.INVALID_REQUEST.exception("partition is null");
+    }
+    if (!positions.containsKey(tp)) {
+      throw Errors.INVALID_REQUEST.exception(tp + " is not assigned to this consumer; call "
+          + "assign() first (assigned: " + positions.keySet() + ")");
+    }
+  }
+
+  private static void checkTopic(String topic) {
+    if (topic == null || topic.isEmpty()) {
+      throw Errors.INVALID_TOPIC.exception("topic must be a non-empty topic name");
+    }
+  }
+
+  private void acquire() {
+    Thread me = Thread.currentThread();
+    if (owner.get() != me && !owner.compareAndSet(null, me)) {
+      throw new ConcurrentModificationException("PyralogConsumer is not safe for use by several "
+          + "threads at once; give each thread its own consumer");
+    }
+    depth++;
+  }
+
+  private void release() {
+    if (--depth == 0) {
+      owner.set(null);
+    }
+  }
+}
