@@ -188,7 +188,11 @@ final class PutStream {
       return api;
     }
     if (t instanceof FlightRuntimeException fre) {
-      return Errors.fromFlight(fre);
+      try {
+        return FlightErrors.fromFlight(fre);
+      } catch (RuntimeException e) {
+        return new ApiException(Errors.UNAVAILABLE, "Put stream failed: " + fre.getMessage(), fre);
+      }
     }
     return new ApiException(Errors.UNAVAILABLE,
         "Put stream broke: " + (t.getMessage() == null ? t.getClass().getSimpleName()
@@ -253,6 +257,14 @@ final class PutStream {
     @Override
     public void getResult() {
       finished.join();
+    }
+
+    /** Flight's putNext() waits for flow control until this turns true; so must a dead stream. */
+    @Override
+    public boolean isCancelled() {
+      synchronized (PutStream.this) {
+        return closed;
+      }
     }
   }
 }

@@ -65,7 +65,7 @@ public final class RpcClient {
       }
       return Json.read(response, responseType);
     } catch (FlightRuntimeException e) {
-      throw Errors.fromFlight(e);
+      throw FlightErrors.fromFlight(e);
     }
   }
 
@@ -88,7 +88,7 @@ public final class RpcClient {
       } catch (ApiException e) {
         failure = e;
       } catch (FlightRuntimeException e) {
-        failure = Errors.fromFlight(e);
+        failure = FlightErrors.fromFlight(e);
       }
       if (!failure.isRetriable()) {
         throw failure;

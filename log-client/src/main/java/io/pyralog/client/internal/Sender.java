@@ -57,10 +57,14 @@ final class Sender implements Runnable {
     int nextSequence;
     /** Sent and not yet acknowledged, in sequence order. */
     final ArrayDeque<ProducerBatch> unacked = new ArrayDeque<>();
+    /** Entries of {@link #unacked} still to be sent again in this retry round, in order. */
+    final ArrayDeque<ProducerBatch> toResend = new ArrayDeque<>();
     /** Entries of {@link #unacked} that are in a stream's FIFO right now. */
     int outstanding;
     /** The leader the in-flight batches went to; changes only when nothing is in flight. */
     String address;
+    /** The stream the in-flight batches went on; a new one is used only when none are left. */
+    PutStream stream;
     boolean retrying;
     long retryAtNanos;
     int retryAttempt;
@@ -286,6 +290,7 @@ final class Sender implements Runnable {
     }
     if (retriable) {
       ps.failedThisRound = true;
+      ps.toResend.clear(); // the next round resends every unacknowledged batch
       if (error != Errors.OUT_OF_ORDER_SEQUENCE) {
         markStale(b.tp.topic(), now);
       }
@@ -301,6 +306,7 @@ final class Sender implements Runnable {
     }
     ps.failedThisRound = true;
     ps.unacked.remove(b);
+    ps.toResend.remove(b);
     if (idempotent && b.sequence >= 0) {
       // The node did not store it: close the gap so later batches stay in sequence.
       for (ProducerBatch later : ps.unacked) {
@@ -464,6 +470,7 @@ final class Sender implements Runnable {
     byte[] md = Json.write(new ProduceMetadata(ps.tp.partition(),
         idempotent ? Integer.valueOf(b.sequence) : null));
     if (s.send(new PutStream.InFlight(b, ps), md)) {
+      ps.stream = s;
       ps.outstanding++;
       totalOutstanding++;
       return true;
@@ -478,33 +485,59 @@ final class Sender implements Runnable {
       return;
     }
     for (PartitionState ps : partitions.values()) {
-      if (!ps.retrying || ps.outstanding > 0) {
-        continue;
+      if (ps.retrying && ps.outstanding == 0) {
+        startResendRound(ps, now);
       }
-      if (ps.unacked.isEmpty()) {
-        ps.retrying = false;
-        ps.failedThisRound = false;
-        continue;
+      if (!ps.toResend.isEmpty()) {
+        sendResends(ps, now);
       }
-      if (now - ps.retryAtNanos < 0) {
-        wakeAt(ps.retryAtNanos, now);
-        continue;
-      }
-      String leader = leaderOf(ps.tp, now);
-      PutStream s = leader == null ? null : stream(ps.tp.topic(), leader, now);
-      if (s == null) {
-        ps.retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(ps.retryAttempt));
-        wakeAt(ps.retryAtNanos, now);
-        continue;
-      }
-      ps.address = leader;
+    }
+  }
+
+  /** Once nothing is in flight and the backoff has passed, queues every unacked batch again. */
+  private void startResendRound(PartitionState ps, long now) {
+    if (ps.unacked.isEmpty()) {
       ps.retrying = false;
       ps.failedThisRound = false;
-      LOG.debug("Resending {} batch(es) of {} to {}", ps.unacked.size(), ps.tp, leader);
-      for (ProducerBatch b : new ArrayList<>(ps.unacked)) {
-        if (!send(ps, b, s, now)) {
-          break;
-        }
+      return;
+    }
+    if (now - ps.retryAtNanos < 0) {
+      wakeAt(ps.retryAtNanos, now);
+      return;
+    }
+    String leader = leaderOf(ps.tp, now);
+    if (leader == null) {
+      ps.retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(ps.retryAttempt));
+      wakeAt(ps.retryAtNanos, now);
+      return;
+    }
+    ps.address = leader;
+    ps.retrying = false;
+    ps.failedThisRound = false;
+    ps.toResend.clear();
+    ps.toResend.addAll(ps.unacked);
+    LOG.debug("Resending {} batch(es) of {} to {}", ps.unacked.size(), ps.tp, leader);
+  }
+
+  private void sendResends(PartitionState ps, long now) {
+    PutStream s = stream(ps.tp.topic(), ps.address, now);
+    if (s == null) {
+      ps.toResend.clear();
+      onFailure(ps, ps.unacked.peekFirst(), Errors.UNAVAILABLE, "cannot open a put stream to "
+          + ps.address, now);
+      return;
+    }
+    if (ps.outstanding > 0 && ps.stream != s) {
+      return; // wait for the old stream's failure to be reported first
+    }
+    while (!ps.toResend.isEmpty()) {
+      if (!s.isReady()) {
+        parkNanos = Math.min(parkNanos, BACKPRESSURE_PARK_NANOS);
+        return;
+      }
+      ProducerBatch b = ps.toResend.pollFirst();
+      if (!send(ps, b, s, now)) {
+        return;
       }
     }
   }
@@ -516,7 +549,7 @@ final class Sender implements Runnable {
     boolean force = !running || accumulator.flushing();
     for (TopicPartition tp : accumulator.partitions()) {
       PartitionState ps = state(tp);
-      if (ps.retrying) {
+      if (ps.retrying || !ps.toResend.isEmpty()) {
         continue;
       }
       while (ps.outstanding < MAX_IN_FLIGHT_PER_PARTITION) {
@@ -533,6 +566,9 @@ final class Sender implements Runnable {
         PutStream s = stream(tp.topic(), ps.address, now);
         if (s == null) {
           break;
+        }
+        if (ps.outstanding > 0 && ps.stream != s) {
+          break; // batches are still in flight on a broken stream; wait for its failure
         }
         if (!s.isReady()) {
           parkNanos = Math.min(parkNanos, BACKPRESSURE_PARK_NANOS);
@@ -584,6 +620,7 @@ final class Sender implements Runnable {
           continue;
         }
         it.remove();
+        ps.toResend.remove(b);
         if (idempotent) {
           reinitPending = true;
         }

@@ -97,7 +97,7 @@ public enum Errors {
     String description = status.description() == null ? "" : status.description();
     Errors error = null;
     ErrorFlightMetadata md = status.metadata();
-    if (md != null && md.get(METADATA_KEY) != null) {
+    if (md != null && md.containsKey(METADATA_KEY)) {
       error = forName(md.get(METADATA_KEY));
     }
     String message = description;

@@ -181,8 +181,16 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
         LOG.warn("{}: partition {}-{} is in the checkpoint but its directory is missing; it "
             + "restarts empty at offset {}", name, p.topic(), p.partition(), p.endOffset());
       }
+      boolean existed = Files.exists(partDir);
       PartitionLog log = PartitionLog.open(partDir, p.config());
-      if (log.logEndOffset() != p.endOffset()) {
+      if (!existed || log.logEndOffset() < p.endOffset()) {
+        if (existed) {
+          LOG.error("{}: partition {}-{} ends at {} but the checkpoint says {}; its files lost "
+              + "data that was fsync'd. It restarts empty at the checkpoint offset", name,
+              p.topic(), p.partition(), log.logEndOffset(), p.endOffset());
+        }
+        log.resetTo(p.endOffset());
+      } else if (log.logEndOffset() != p.endOffset()) {
         replayed += log.logEndOffset() - p.endOffset();
         log.truncateTo(p.endOffset());
       }

@@ -35,6 +35,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,9 +166,13 @@ public final class PyralogNode implements AutoCloseable {
 
   private void startRaft() throws Exception {
     RaftGroup metadataGroup = RaftGroup.valueOf(Groups.metadata(), peers);
+    // A restart recovers the groups found on disk; only the very first start formats.
+    boolean existing = Files.isDirectory(config.dataDir().resolve("raft")
+        .resolve(Groups.metadata().getUuid().toString()));
     raft = RaftServer.newBuilder()
         .setServerId(self.getId())
         .setGroup(metadataGroup)
+        .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .setProperties(RatisProperties.create(config))
         .setStateMachineRegistry(this::stateMachineFor)
         .build();
@@ -180,12 +185,12 @@ public final class PyralogNode implements AutoCloseable {
       }
       throw e;
     }
-    Set<RaftGroupId> existing = new HashSet<>();
-    raft.getGroupIds().forEach(existing::add);
+    Set<RaftGroupId> hosted = new HashSet<>();
+    raft.getGroupIds().forEach(hosted::add);
     ClientId clientId = ClientId.randomId();
     for (int i = 0; i < replicaSets.size(); i++) {
       RaftGroupId id = Groups.replicaSet(i);
-      if (!existing.contains(id)) {
+      if (!hosted.contains(id)) {
         RaftClientReply reply = raft.groupManagementAsync(GroupManagementRequest.newAdd(
             clientId, self.getId(), i + 1, RaftGroup.valueOf(id, peers))).get(30, TimeUnit.SECONDS);
         if (!reply.isSuccess()) {

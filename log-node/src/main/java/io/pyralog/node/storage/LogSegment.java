@@ -70,28 +70,37 @@ final class LogSegment implements AutoCloseable {
   static LogSegment open(Path dir, long baseOffset, boolean active, int indexIntervalBytes,
       long nowMs) throws IOException {
     LogSegment s = new LogSegment(dir, baseOffset);
-    boolean indexesIntact = s.offsetIndex.intact() && s.timeIndex.intact();
-    if (s.log.size() == 0) {
-      s.recover(true, false, true, indexIntervalBytes); // only clears stale index entries
-    } else if (!indexesIntact) {
-      LOG.warn("Rebuilding the indexes of segment {}: an index file is missing or corrupt",
-          s.log.path());
-      s.recover(true, true, true, indexIntervalBytes);
-    } else if (active) {
-      s.recover(false, true, true, indexIntervalBytes);
-    } else if (!s.recover(false, false, false, indexIntervalBytes)) {
-      s.recover(true, true, true, indexIntervalBytes);
-    }
-    if (!active) {
-      s.seal();
-    } else if (s.size > 0) {
-      ByteBuffer header = newHeaderBuffer();
-      s.readHeader(0, header);
-      long firstTimestamp = header.getLong(BatchHeader.MAX_TIMESTAMP_OFFSET);
-      // The append time of the first batch is not stored; its timestamp stands in for it.
-      s.firstAppendMs = firstTimestamp >= 0 ? Math.min(firstTimestamp, nowMs) : nowMs;
+    try {
+      s.load(active, indexIntervalBytes, nowMs);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
     }
     return s;
+  }
+
+  private void load(boolean active, int indexIntervalBytes, long nowMs) throws IOException {
+    boolean indexesIntact = offsetIndex.intact() && timeIndex.intact();
+    if (log.size() == 0) {
+      recover(true, false, true, indexIntervalBytes); // only clears stale index entries
+    } else if (!indexesIntact) {
+      LOG.warn("Rebuilding the indexes of segment {}: an index file is missing or corrupt",
+          log.path());
+      recover(true, true, true, indexIntervalBytes);
+    } else if (active) {
+      recover(false, true, true, indexIntervalBytes);
+    } else if (!recover(false, false, false, indexIntervalBytes)) {
+      recover(true, true, true, indexIntervalBytes);
+    }
+    if (!active) {
+      seal();
+    } else if (size > 0) {
+      ByteBuffer header = newHeaderBuffer();
+      readHeader(0, header);
+      long firstTimestamp = header.getLong(BatchHeader.MAX_TIMESTAMP_OFFSET);
+      // The append time of the first batch is not stored; its timestamp stands in for it.
+      firstAppendMs = firstTimestamp >= 0 ? Math.min(firstTimestamp, nowMs) : nowMs;
+    }
   }
 
   static ByteBuffer newHeaderBuffer() {
@@ -113,11 +122,6 @@ final class LogSegment implements AutoCloseable {
 
   long nextOffset() {
     return nextOffset;
-  }
-
-  /** Time the first batch was appended, or -1 when the segment is empty. */
-  long firstAppendMs() {
-    return firstAppendMs;
   }
 
   /** Last-modified time of the log file, for segments without record timestamps. */

@@ -349,13 +349,7 @@ public final class PartitionLog implements Closeable {
         }
         long before = logEndOffset;
         if (offset < logStartOffset) {
-          while (!segments.isEmpty()) {
-            deleteSegment(segments.lastEntry().getValue());
-          }
-          LogSegment segment = LogSegment.create(dir, offset);
-          segments.put(offset, segment);
-          active = segment;
-          logStartOffset = offset;
+          restartEmptyAt(offset);
         } else {
           LogSegment keep = segments.floorEntry(offset).getValue();
           while (segments.lastKey() > keep.baseOffset()) {
@@ -375,6 +369,40 @@ public final class PartitionLog implements Closeable {
         removalLock.writeLock().unlock();
       }
     }
+  }
+
+  /**
+   * Deletes every batch and makes the log empty, with its next offset at {@code offset}. Used when
+   * a checkpoint names a partition whose files are gone: the log restarts where the checkpoint
+   * says, so replayed entries get the same offsets as on every other replica.
+   */
+  public void resetTo(long offset) {
+    synchronized (appendLock) {
+      removalLock.writeLock().lock();
+      try {
+        ensureOpen();
+        long before = logEndOffset;
+        restartEmptyAt(offset);
+        directoryDirty = true;
+        logEndOffset = active.nextOffset();
+        LOG.warn("Reset partition log {} to an empty log at offset {} (end offset was {})", dir,
+            offset, before);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot reset the partition log in " + dir, e);
+      } finally {
+        removalLock.writeLock().unlock();
+      }
+    }
+  }
+
+  private void restartEmptyAt(long offset) throws IOException {
+    while (!segments.isEmpty()) {
+      deleteSegment(segments.lastEntry().getValue());
+    }
+    LogSegment segment = LogSegment.create(dir, offset);
+    segments.put(offset, segment);
+    active = segment;
+    logStartOffset = offset;
   }
 
   private void deleteSegment(LogSegment segment) throws IOException {
@@ -404,7 +432,8 @@ public final class PartitionLog implements Closeable {
         int deleted = 0;
         while (segments.size() > 1) {
           LogSegment oldest = segments.firstEntry().getValue();
-          long newest = oldest.maxTimestamp() >= 0 ? oldest.maxTimestamp() : oldest.lastModifiedMs();
+          long newest = oldest.maxTimestamp() >= 0
+              ? oldest.maxTimestamp() : oldest.lastModifiedMs();
           boolean expired = cfg.retentionMs() >= 0 && newest < nowMs - cfg.retentionMs();
           boolean tooBig = cfg.retentionBytes() >= 0 && total > cfg.retentionBytes();
           if (!expired && !tooBig) {
