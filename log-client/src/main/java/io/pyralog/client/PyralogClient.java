@@ -22,7 +22,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p>Configuration keys are those of {@link PyralogConfigOptions} ({@code bootstrap}, {@code
  * batch.size}, {@code linger.ms}, {@code enable.idempotence}, {@code delivery.timeout.ms}, {@code
  * retry.backoff.ms}, {@code request.timeout.ms}, {@code buffer.memory}, {@code fetch.max.bytes})
- * and {@link PyralogClientOptions} ({@code group.id}, {@code auto.offset.reset}, {@code
+ * and {@code PyralogConfigOptions} ({@code group.id}, {@code auto.offset.reset}, {@code
  * client.id}).
  */
 @PublicEvolving

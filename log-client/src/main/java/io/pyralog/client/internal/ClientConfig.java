@@ -1,6 +1,5 @@
 package io.pyralog.client.internal;
 
-import io.pyralog.client.PyralogClientOptions;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.config.ConfigOption;
 import io.pyralog.common.config.PyralogConfigOptions;
@@ -49,17 +48,17 @@ public final class ClientConfig {
           + ") is smaller than batch.size (" + batchSize + "); raise buffer.memory or lower "
           + "batch.size");
     }
-    String group = PyralogClientOptions.GROUP_ID.get(raw);
+    String group = PyralogConfigOptions.GROUP_ID.get(raw);
     this.groupId = group == null || group.isBlank() ? null : group.trim();
-    String reset = PyralogClientOptions.AUTO_OFFSET_RESET.get(raw).trim().toUpperCase(Locale.ROOT);
+    String reset = PyralogConfigOptions.AUTO_OFFSET_RESET.get(raw).trim().toUpperCase(Locale.ROOT);
     try {
       this.offsetReset = OffsetReset.valueOf(reset);
     } catch (IllegalArgumentException e) {
       throw Errors.INVALID_CONFIG.exception("Invalid value '" + reset.toLowerCase(Locale.ROOT)
-          + "' for " + PyralogClientOptions.AUTO_OFFSET_RESET.key()
+          + "' for " + PyralogConfigOptions.AUTO_OFFSET_RESET.key()
           + ": use earliest, latest or none");
     }
-    this.clientId = PyralogClientOptions.CLIENT_ID.get(raw);
+    this.clientId = PyralogConfigOptions.CLIENT_ID.get(raw);
   }
 
   private static Map<String, String> withoutNullValues(Map<String, String> config) {

@@ -116,6 +116,18 @@ public final class PyralogConfigOptions {
       "buffer.memory", 64L << 20,
       "Producer: bytes of unsent records it may hold; send() blocks when they are used up.");
 
+  public static final ConfigOption<String> GROUP_ID = ConfigOption.stringOption("group.id", null,
+      "Consumer: group whose committed offsets commitSync() writes and committed() reads. "
+          + "Partitions are assigned by the application, not by the group.");
+
+  public static final ConfigOption<String> AUTO_OFFSET_RESET = ConfigOption.stringOption(
+      "auto.offset.reset", "latest",
+      "Consumer: where to start a partition that has no position and no committed offset, or "
+          + "whose position is out of range: earliest, latest or none (fail).");
+
+  public static final ConfigOption<String> CLIENT_ID = ConfigOption.stringOption("client.id",
+      "pyralog-client", "Client: name of this client in logs and thread names.");
+
   /** Every option declared above, in declaration order. */
   public static List<ConfigOption<?>> all() {
     List<ConfigOption<?>> result = new ArrayList<>();
