@@ -65,7 +65,12 @@ public final class RpcClient {
       }
       return Json.read(response, responseType);
     } catch (FlightRuntimeException e) {
-      throw FlightErrors.fromFlight(e);
+      ApiException api = FlightErrors.fromFlight(e);
+      if (api.isRetriable()) {
+        // name the node, so that "io exception" and the like say where it happened
+        throw new ApiException(api.error(), api.getMessage() + " (node " + address + ")", e);
+      }
+      throw api;
     }
   }
 
@@ -96,7 +101,8 @@ public final class RpcClient {
       long delayMs = backoff.delayMs(attempts++);
       long remainingNanos = deadlineNanos - System.nanoTime();
       if (remainingNanos <= TimeUnit.MILLISECONDS.toNanos(delayMs)) {
-        LOG.warn("Giving up on {} after {} attempt(s): {} {}", what, attempts, failure.error(),
+        // the exception says all of this; logging it too would report every failure twice
+        LOG.debug("Giving up on {} after {} attempt(s): {} {}", what, attempts, failure.error(),
             failure.getMessage());
         throw new ApiException(Errors.REQUEST_TIMED_OUT, what + " did not succeed within "
             + "request.timeout.ms (" + attempts + " attempts); last error " + failure.error()

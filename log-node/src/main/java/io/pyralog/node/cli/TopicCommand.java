@@ -5,6 +5,7 @@ import io.pyralog.client.PyralogClient;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions.PartitionInfo;
 import io.pyralog.common.protocol.Actions.TopicInfo;
+import io.pyralog.common.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ final class TopicCommand {
         System.out.printf("Config: retention.ms=%d retention.bytes=%d segment.bytes=%d "
             + "segment.ms=%d%n", t.retentionMs(), t.retentionBytes(), t.segmentBytes(),
             t.segmentMs());
-        System.out.println("Schema: " + (t.raw() ? "raw " : "") + t.schema());
+        System.out.println("Schema: " + (t.raw() ? "raw " : "") + oneLine(t.schema()));
         List<PartitionInfo> parts = t.partitionInfo();
         for (PartitionInfo p : parts) {
           System.out.printf("  Partition: %d  ReplicaSet: %s  Leader: %d  LogStartOffset: %d  "
@@ -119,6 +120,15 @@ final class TopicCommand {
         }
       }
       return 0;
+    }
+  }
+
+  /** The schema JSON on a single line (Arrow's own schema JSON is pretty-printed). */
+  static String oneLine(String schemaJson) {
+    try {
+      return Json.MAPPER.readTree(schemaJson).toString();
+    } catch (IOException e) {
+      return schemaJson.replace('\n', ' ');
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,9 +63,11 @@ public final class PyralogNode implements AutoCloseable {
   private RaftSubmitter metadataSubmitter;
   private BufferAllocator allocator;
   private FlightServer flight;
+  private PyralogFlightProducer flightProducer;
   private TopicAdmin admin;
   private ScheduledExecutorService scheduler;
   private volatile boolean closed;
+  private final CompletableFuture<Void> stopping = new CompletableFuture<>();
 
   public PyralogNode(NodeConfig config) {
     this.config = config;
@@ -97,6 +100,11 @@ public final class PyralogNode implements AutoCloseable {
 
   public ReplicaSetWriter writer(int index) {
     return writers.get(index);
+  }
+
+  /** Completes when the node begins to stop; long polls wait on it so they end at once. */
+  public CompletableFuture<Void> stopping() {
+    return stopping;
   }
 
   RaftServer raft() {
@@ -240,7 +248,8 @@ public final class PyralogNode implements AutoCloseable {
 
   private void startFlight() throws IOException {
     Location location = Location.forGrpcInsecure(config.host(), config.port());
-    flight = FlightServer.builder(allocator, location, new PyralogFlightProducer(this))
+    flightProducer = new PyralogFlightProducer(this);
+    flight = FlightServer.builder(allocator, location, flightProducer)
         .maxInboundMessageSize(config.messageMaxBytes() + (4 << 20))
         .build();
     try {
@@ -284,8 +293,12 @@ public final class PyralogNode implements AutoCloseable {
       notifyAll();
     }
     LOG.info("Stopping Pyralog node {}", config.nodeId());
+    stopping.complete(null);
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (flightProducer != null) {
+      flightProducer.shutdownStreams();
     }
     if (flight != null) {
       try {

@@ -366,7 +366,7 @@ class ClientProduceConsumeITCase {
         assertThat(b.root().getVector("name").getObject(0).toString()).isEqualTo("item-58");
         assertThat(b.root().getVector("name").getObject(1).toString()).isEqualTo("item-59");
       }
-      // An unknown column is a request error naming nothing silently.
+      // An unknown column fails the poll with a request error.
       consumer.project(topic, List.of("nope"));
       consumer.seek(tp, 0);
       assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(2)))

@@ -112,6 +112,7 @@ final class FetchStream {
         Set<Integer> sets = new LinkedHashSet<>();
         positions.forEach(p -> sets.add(p.replicaSet));
         sets.forEach(rs -> signals.add(node.replicaSet(rs).signal().nextApply()));
+        signals.add(node.stopping());
         boolean allFinished = true;
         for (Position p : positions) {
           if (p.finished()) {
@@ -131,6 +132,11 @@ final class FetchStream {
         if (sent > 0 || allFinished || listener.isCancelled()
             || System.nanoTime() >= deadline) {
           break;
+        }
+        if (node.stopping().isDone()) {
+          // a long poll must not hold up the shutdown; the client retries after the restart
+          throw Errors.UNAVAILABLE.exception("Node is shutting down; retry on the new leader or "
+              + "after the restart");
         }
         DataSignal.await(CompletableFuture.anyOf(signals.toArray(new CompletableFuture[0]))
                 .thenApply(x -> (Void) null),

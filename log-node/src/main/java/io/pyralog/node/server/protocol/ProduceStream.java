@@ -52,6 +52,10 @@ final class ProduceStream implements Runnable {
   private final Semaphore window = new Semaphore(MAX_PENDING_BATCHES);
   private final Object sendLock = new Object();
   private int roundRobin;
+  /** Set once the ack stream has been completed or failed; guarded by sendLock. */
+  private boolean ended;
+  private volatile Thread runner;
+  private volatile boolean awaitingBatch;
 
   ProduceStream(PyralogNode node, FlightStream stream, StreamListener<PutResult> acks) {
     this.node = node;
@@ -62,6 +66,7 @@ final class ProduceStream implements Runnable {
 
   @Override
   public void run() {
+    runner = Thread.currentThread();
     try {
       FlightDescriptor descriptor = stream.getDescriptor();
       long producerId = BatchHeader.NO_PRODUCER_ID;
@@ -81,7 +86,7 @@ final class ProduceStream implements Runnable {
       SchemaCompatibility.ensureCompatible(topic.name(), admin.schemaOf(topic),
           stream.getSchema());
       boolean raw = topic.raw();
-      while (stream.next()) {
+      while (nextBatch()) {
         VectorSchemaRoot root = stream.getRoot();
         ProduceMetadata md = readMetadata(stream.getLatestMetadata());
         window.acquireUninterruptibly();
@@ -105,13 +110,71 @@ final class ProduceStream implements Runnable {
       }
       CompletableFuture.allOf(all).handle((v, t) -> null).join();
       sendReadyAcks();
-      acks.onCompleted();
+      synchronized (sendLock) {
+        if (!ended) {
+          ended = true;
+          acks.onCompleted();
+        }
+      }
     } catch (ApiException e) {
       LOG.debug("Produce stream rejected: {}", e.getMessage());
-      acks.onError(Errors.toFlight(e));
+      end(Errors.toFlight(e));
     } catch (RuntimeException e) {
+      if (isEnded()) {
+        LOG.debug("Produce stream ended by the node's shutdown: {}", e.toString());
+        return;
+      }
       LOG.warn("Produce stream failed: {}", e.toString());
-      acks.onError(Errors.CORRUPT_RECORD.toFlight("Produce stream failed: " + e.getMessage()));
+      end(Errors.CORRUPT_RECORD.toFlight("Produce stream failed: " + e.getMessage()));
+    } finally {
+      runner = null;
+    }
+  }
+
+  private boolean nextBatch() {
+    awaitingBatch = true;
+    try {
+      // checked after announcing the wait, so that shutdown() either sees the wait or we see it
+      if (isEnded()) {
+        return false;
+      }
+      return stream.next();
+    } finally {
+      awaitingBatch = false;
+    }
+  }
+
+  /**
+   * Ends the stream because the node is stopping: the client gets {@code UNAVAILABLE} at once
+   * (and resends unacknowledged batches elsewhere or after the restart), and the handler thread
+   * stops waiting for batches that will never come. gRPC does not wake a server-side DoPut
+   * reader on shutdown, so without this the node's Flight server cannot terminate.
+   */
+  void shutdown() {
+    end(Errors.UNAVAILABLE.toFlight("Node is shutting down; retry on the new leader or after "
+        + "the restart"));
+    Thread t = runner;
+    if (t != null && awaitingBatch) {
+      t.interrupt();
+    }
+  }
+
+  private void end(RuntimeException error) {
+    synchronized (sendLock) {
+      if (!ended) {
+        ended = true;
+        try {
+          acks.onError(error);
+        } catch (RuntimeException e) {
+          LOG.debug("Cannot fail the produce stream (client gone?): {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  private boolean isEnded() {
+    synchronized (sendLock) {
+      return ended;
     }
   }
 
@@ -218,6 +281,9 @@ final class ProduceStream implements Runnable {
       while (!pending.isEmpty() && pending.peek().isDone()) {
         ProduceAck ack = pending.poll().join();
         window.release();
+        if (ended) {
+          continue;
+        }
         byte[] json = Json.write(ack);
         ArrowBuf buf = node.allocator().buffer(json.length);
         buf.writeBytes(json);

@@ -10,6 +10,8 @@ import io.pyralog.node.server.TopicAdmin;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.Criteria;
@@ -34,6 +36,7 @@ public final class PyralogFlightProducer implements FlightProducer {
 
   private final PyralogNode node;
   private final TopicAdmin admin;
+  private final Set<ProduceStream> produceStreams = ConcurrentHashMap.newKeySet();
 
   public PyralogFlightProducer(PyralogNode node) {
     this.node = node;
@@ -43,7 +46,25 @@ public final class PyralogFlightProducer implements FlightProducer {
   @Override
   public Runnable acceptPut(CallContext context, FlightStream stream,
       StreamListener<PutResult> ackStream) {
-    return new ProduceStream(node, stream, ackStream);
+    ProduceStream produce = new ProduceStream(node, stream, ackStream);
+    return () -> {
+      produceStreams.add(produce);
+      try {
+        produce.run();
+      } finally {
+        produceStreams.remove(produce);
+      }
+    };
+  }
+
+  /**
+   * Ends every open DoPut stream with {@code UNAVAILABLE}; call when the node stops, before the
+   * Flight server shuts down, which would otherwise wait for streams that clients keep open.
+   */
+  public void shutdownStreams() {
+    for (ProduceStream s : produceStreams) {
+      s.shutdown();
+    }
   }
 
   @Override
