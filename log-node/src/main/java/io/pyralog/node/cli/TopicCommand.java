@@ -111,7 +111,10 @@ final class TopicCommand {
         System.out.printf("Config: retention.ms=%d retention.bytes=%d segment.bytes=%d "
             + "segment.ms=%d%n", t.retentionMs(), t.retentionBytes(), t.segmentBytes(),
             t.segmentMs());
-        System.out.println("Schema: " + (t.raw() ? "raw " : "") + oneLine(t.schema()));
+        System.out.println("Schema: " + (t.raw()
+            ? "raw (key: binary, value: binary, headers: map<utf8, binary>, timestamp: "
+                + "timestamp[ms])"
+            : oneLine(t.schema())));
         List<PartitionInfo> parts = t.partitionInfo();
         for (PartitionInfo p : parts) {
           System.out.printf("  Partition: %d  ReplicaSet: %s  Leader: %d  LogStartOffset: %d  "

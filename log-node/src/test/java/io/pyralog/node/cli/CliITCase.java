@@ -118,7 +118,8 @@ class CliITCase {
     assertThat(lines.get(0)).startsWith("Topic: cli-topics  Id: ")
         .endsWith("Partitions: 3  ReplicationFactor: 1");
     assertThat(lines.get(1)).startsWith("Config: retention.ms=86400000 retention.bytes=-1 ");
-    assertThat(lines.get(2)).startsWith("Schema: raw {");
+    assertThat(lines.get(2)).isEqualTo("Schema: raw (key: binary, value: binary, "
+        + "headers: map<utf8, binary>, timestamp: timestamp[ms])");
     assertThat(lines.subList(3, lines.size())).hasSize(3).allSatisfy(l ->
         assertThat(l).matches("  Partition: [0-2]  ReplicaSet: rs-0  Leader: 1  "
             + "LogStartOffset: 0  HighWatermark: 0"));
