@@ -5,11 +5,8 @@ import io.pyralog.common.protocol.Actions.PartitionOffset;
 import io.pyralog.common.protocol.Json;
 import io.pyralog.node.metadata.MetadataStore;
 import io.pyralog.node.metadata.TopicRecord;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,14 +15,12 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +35,6 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
   private final MetadataStore store;
   private final int replicaSets;
-  private static final org.apache.ratis.statemachine.SnapshotRetentionPolicy KEEP_TWO_SNAPSHOTS =
-      new org.apache.ratis.statemachine.SnapshotRetentionPolicy() {
-        @Override
-        public int getNumSnapshotsRetained() {
-          return 2;
-        }
-      };
-
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
   public MetadataStateMachine(MetadataStore store, int replicaSets) {
@@ -156,15 +143,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
       return -1;
     }
     store.sync();
-    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    File tmp = new File(target.getParentFile(), target.getName() + ".tmp");
-    Files.write(tmp.toPath(), ("metadata in RocksDB, applied through index " + last.getIndex()
-        + "\n").getBytes(StandardCharsets.UTF_8));
-    Files.move(tmp.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
-        new FileInfo(target.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(target)), last));
-    storage.cleanupOldSnapshots(KEEP_TWO_SNAPSHOTS);
+    SnapshotFiles.publish(storage, last, ("metadata in RocksDB, applied through index "
+        + last.getIndex() + "\n").getBytes(StandardCharsets.UTF_8));
     return last.getIndex();
   }
 }

@@ -8,15 +8,11 @@ import io.pyralog.node.replication.ReplicaSetEntry.BatchResults;
 import io.pyralog.node.replication.ReplicaSetEntry.PartitionSpec;
 import io.pyralog.node.storage.LogConfig;
 import io.pyralog.node.storage.PartitionLog;
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,14 +24,12 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,14 +47,6 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
 
   private final String name;
   private final Path dir;
-  private static final org.apache.ratis.statemachine.SnapshotRetentionPolicy KEEP_TWO_SNAPSHOTS =
-      new org.apache.ratis.statemachine.SnapshotRetentionPolicy() {
-        @Override
-        public int getNumSnapshotsRetained() {
-          return 2;
-        }
-      };
-
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Map<Long, TopicPartitions> topics = new ConcurrentHashMap<>();
   private final ProducerStateTable producers = new ProducerStateTable();
@@ -326,18 +312,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     }
     CheckpointManifest manifest = new CheckpointManifest(last.getTerm(), last.getIndex(), parts,
         producers.snapshot());
-    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap(Json.write(manifest)));
-      ch.force(true);
-    }
-    Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
-        new FileInfo(target.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(target)), last));
-    storage.cleanupOldSnapshots(KEEP_TWO_SNAPSHOTS);
+    SnapshotFiles.publish(storage, last, Json.write(manifest));
     LOG.debug("{}: checkpoint at Raft index {} ({} partitions)", name, last.getIndex(),
         parts.size());
     return last.getIndex();
