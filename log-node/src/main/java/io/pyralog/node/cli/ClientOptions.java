@@ -30,6 +30,8 @@ final class ClientOptions {
   PyralogClient connect() {
     Map<String, String> config = new HashMap<>(properties);
     config.put(PyralogConfigOptions.BOOTSTRAP.key(), bootstrap());
+    // A person is waiting: give up on an unreachable node sooner than a long-running client.
+    config.putIfAbsent(PyralogConfigOptions.REQUEST_TIMEOUT_MS.key(), "10000");
     return PyralogClient.create(config);
   }
 }

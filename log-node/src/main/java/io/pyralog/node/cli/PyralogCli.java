@@ -69,8 +69,11 @@ public final class PyralogCli implements Runnable {
     }
     if (t instanceof ApiException api) {
       String m = api.getMessage();
-      if (api.error() == Errors.UNAVAILABLE || api.error() == Errors.REQUEST_TIMED_OUT) {
-        return m;
+      boolean unreachable = (api.error() == Errors.UNAVAILABLE
+          || api.error() == Errors.REQUEST_TIMED_OUT) && m != null && m.contains("io exception");
+      if (unreachable) {
+        return "Cannot reach a Pyralog node: " + m + ". Is a node running there? Start one with "
+            + "'pyralog node start', or pass --bootstrap HOST:PORT";
       }
       return m;
     }
