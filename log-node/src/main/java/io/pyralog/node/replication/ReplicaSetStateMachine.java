@@ -51,6 +51,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   private final Map<Long, TopicPartitions> topics = new ConcurrentHashMap<>();
   private final ProducerStateTable producers = new ProducerStateTable();
   private final DataSignal signal = new DataSignal();
+  private ByteBuffer applyBuffer;
 
   /** The partitions of one topic hosted here. */
   static final class TopicPartitions {
@@ -222,7 +223,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
       long topicId = data.getLong();
       int partition = data.getInt();
       int length = data.getInt();
-      ByteBuffer batch = ByteBuffer.allocate(length);
+      ByteBuffer batch = scratch(length);
       ByteBuffer src = data.slice();
       src.limit(length);
       batch.put(src).flip();
@@ -231,6 +232,18 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     }
     signal.fire();
     return Message.valueOf(UnsafeByteOperations.unsafeWrap(Json.write(new BatchResults(results))));
+  }
+
+  /**
+   * A direct buffer reused for every applied batch: its offset and CRC are set in place and it
+   * is written to the segment file without another copy. Only the apply thread touches it.
+   */
+  private ByteBuffer scratch(int length) {
+    if (applyBuffer == null || applyBuffer.capacity() < length) {
+      applyBuffer = ByteBuffer.allocateDirect(Math.max(1 << 20, Integer.highestOneBit(length) << 1));
+    }
+    applyBuffer.clear().limit(length);
+    return applyBuffer;
   }
 
   private AppendResult applyBatch(long topicId, int partition, ByteBuffer batch) {
