@@ -33,6 +33,11 @@ public final class RatisProperties {
     RaftServerConfigKeys.Log.setQueueByteLimit(p, SizeInBytes.valueOf(128L << 20));
     RaftServerConfigKeys.Log.setQueueElementLimit(p, 4096);
 
+    // Durability: an entry is acknowledged only after the log is fsync'd (never "unsafe" or
+    // asynchronous flush); entries that arrive together share one sync.
+    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+    RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
+
     // Checkpoints: a snapshot every N entries, then the log is purged up to it.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.checkpointIntervalEntries());
