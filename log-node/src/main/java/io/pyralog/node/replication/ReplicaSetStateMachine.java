@@ -326,8 +326,8 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     CheckpointManifest manifest = new CheckpointManifest(last.getTerm(), last.getIndex(), parts,
         producers.snapshot());
     SnapshotFiles.publish(storage, last, Json.write(manifest));
-    LOG.debug("{}: checkpoint at Raft index {} ({} partitions)", name, last.getIndex(),
-        parts.size());
+    LOG.info("{}: checkpoint at Raft index {}: {} partitions fsync'd; the Raft log before it can "
+        + "be purged", name, last.getIndex(), parts.size());
     return last.getIndex();
   }
 
