@@ -32,12 +32,14 @@ if [[ $MODE == quick ]]; then
   REPS=1
   RECORDS_1KIB=200000
   RECORDS_100B=1000000
+  WARMUP_RECORDS=200000
   FIXED_RATE_SECONDS=10
   CLIENT_TIMEOUT_SECONDS=150
 else
   REPS=3
   RECORDS_1KIB=1000000
   RECORDS_100B=3000000
+  WARMUP_RECORDS=1000000
   FIXED_RATE_SECONDS=30
   CLIENT_TIMEOUT_SECONDS=300
 fi
@@ -311,6 +313,21 @@ pyralog_fixed() {
 # ---------------------------------------------------------------------------------------------
 # Workloads 1, 3 and 4, then workload 2 at a rate derived from Kafka's workload-1 figure. The
 # order of the systems alternates between repetitions, so that drift favours neither.
+# Warm-up, not measured: both servers run the produce and consume paths once, so that the
+# measured repetitions see JIT-compiled servers rather than interpreter and compiler time
+# (on 2 cores a cold JVM spends most of its first seconds compiling). Clients start cold in
+# every run, for both systems alike.
+log "Warm-up: $WARMUP_RECORDS records of 1 KiB through each system (not measured)"
+mkdir -p "$OUT/warmup"
+kafka_create "k-warmup"
+kafka_produce "$OUT/warmup/kafka-produce.out" "k-warmup" "$WARMUP_RECORDS" 1024 "$LINGER_MS"
+kafka_consume "$OUT/warmup/kafka-consume.out" "k-warmup" "$WARMUP_RECORDS"
+kafka_delete "k-warmup"
+pyralog_create "p-warmup"
+pyralog_produce "$OUT/warmup/pyralog-produce.out" "p-warmup" "$WARMUP_RECORDS" 1024 "$LINGER_MS"
+pyralog_consume "$OUT/warmup/pyralog-consume.out" "p-warmup" "$WARMUP_RECORDS"
+pyralog_delete "p-warmup"
+
 for r in $(seq "$REPS"); do
   log "Throughput, repetition $r of $REPS"
   disk_check "$r"
