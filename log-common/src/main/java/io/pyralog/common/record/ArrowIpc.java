@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -44,13 +45,16 @@ public final class ArrowIpc {
    * have the schema the batch was written with.
    */
   public static void load(ByteBuffer payload, VectorSchemaRoot root, BufferAllocator allocator) {
-    byte[] bytes = new byte[payload.remaining()];
-    payload.duplicate().get(bytes);
-    load(bytes, root, allocator);
+    load(new ByteBufferChannel(payload.duplicate()), root, allocator);
   }
 
   public static void load(byte[] payload, VectorSchemaRoot root, BufferAllocator allocator) {
-    try (ReadChannel in = new ReadChannel(new ByteArrayReadableSeekableByteChannel(payload))) {
+    load(new ByteArrayReadableSeekableByteChannel(payload), root, allocator);
+  }
+
+  private static void load(ReadableByteChannel channel, VectorSchemaRoot root,
+      BufferAllocator allocator) {
+    try (ReadChannel in = new ReadChannel(channel)) {
       ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(in, allocator);
       if (batch == null) {
         throw Errors.CORRUPT_RECORD.exception("Batch payload holds no Arrow record batch");
@@ -63,6 +67,39 @@ public final class ArrowIpc {
         throw api;
       }
       throw Errors.CORRUPT_RECORD.exception("Cannot decode Arrow batch payload: " + e.getMessage());
+    }
+  }
+
+  /** Reads a buffer's remaining bytes without copying them anywhere first. */
+  private static final class ByteBufferChannel implements ReadableByteChannel {
+    private final ByteBuffer source;
+    private boolean open = true;
+
+    ByteBufferChannel(ByteBuffer source) {
+      this.source = source;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      if (!source.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(dst.remaining(), source.remaining());
+      ByteBuffer chunk = source.slice();
+      chunk.limit(n);
+      dst.put(chunk);
+      source.position(source.position() + n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
     }
   }
 }

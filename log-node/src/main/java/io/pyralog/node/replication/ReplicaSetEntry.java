@@ -42,12 +42,13 @@ final class ReplicaSetEntry {
   static byte[] batches(List<ReplicaSetWriter.PendingBatch> batches) {
     int size = 5;
     for (ReplicaSetWriter.PendingBatch b : batches) {
-      size += PER_BATCH_OVERHEAD + b.bytes().length;
+      size += PER_BATCH_OVERHEAD + b.length();
     }
     ByteBuffer buf = ByteBuffer.allocate(size);
     buf.put(BATCHES).putInt(batches.size());
     for (ReplicaSetWriter.PendingBatch b : batches) {
-      buf.putLong(b.topicId()).putInt(b.partition()).putInt(b.bytes().length).put(b.bytes());
+      buf.putLong(b.topicId()).putInt(b.partition()).putInt(b.length()).put(b.bytes(), 0,
+          b.length());
     }
     return buf.array();
   }

@@ -23,7 +23,7 @@ public final class ReplicaSetWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetWriter.class);
 
   /** A batch waiting for its entry to be applied. */
-  record PendingBatch(long topicId, int partition, byte[] bytes,
+  record PendingBatch(long topicId, int partition, byte[] bytes, int length,
       CompletableFuture<AppendResult> result) {}
 
   private final String name;
@@ -47,12 +47,21 @@ public final class ReplicaSetWriter implements AutoCloseable {
 
   /** Queues a batch; the future completes once its entry is committed and applied. */
   public CompletableFuture<AppendResult> append(long topicId, int partition, byte[] batch) {
+    return append(topicId, partition, batch, batch.length);
+  }
+
+  /**
+   * Queues the first {@code length} bytes of {@code batch}, which must not change afterwards;
+   * the future completes once its entry is committed and applied.
+   */
+  public CompletableFuture<AppendResult> append(long topicId, int partition, byte[] batch,
+      int length) {
     CompletableFuture<AppendResult> f = new CompletableFuture<>();
     if (!running) {
       f.completeExceptionally(Errors.UNAVAILABLE.exception("Node is shutting down"));
       return f;
     }
-    queue.add(new PendingBatch(topicId, partition, batch, f));
+    queue.add(new PendingBatch(topicId, partition, batch, length, f));
     return f;
   }
 
@@ -83,13 +92,13 @@ public final class ReplicaSetWriter implements AutoCloseable {
         List<PendingBatch> entry = new ArrayList<>();
         PendingBatch head = (PendingBatch) first;
         entry.add(head);
-        long bytes = head.bytes().length;
+        long bytes = head.length();
         Object next;
         while (bytes < entryMaxBytes && (next = queue.peek()) instanceof PendingBatch b
-            && bytes + b.bytes().length <= entryMaxBytes) {
+            && bytes + b.length() <= entryMaxBytes) {
           queue.poll();
           entry.add(b);
-          bytes += b.bytes().length;
+          bytes += b.length();
         }
         submitBatches(entry);
       } catch (InterruptedException e) {

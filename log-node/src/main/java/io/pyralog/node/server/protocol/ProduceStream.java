@@ -200,8 +200,10 @@ final class ProduceStream implements Runnable {
       throw Errors.INVALID_REQUEST.exception("Idempotent producer " + producerId
           + " sent a batch without a sequence number");
     }
-    byte[] batch = encode(root);
-    int payload = batch.length - BatchHeader.SIZE;
+    ExposedOutput encoded = encode(root);
+    byte[] batch = encoded.array();
+    int length = encoded.size();
+    int payload = length - BatchHeader.SIZE;
     if (payload > node.config().messageMaxBytes()) {
       throw Errors.RECORD_TOO_LARGE.exception("Batch of " + payload + " bytes is larger than "
           + node.config().messageMaxBytes() + ", which is the value of the node's "
@@ -226,12 +228,12 @@ final class ProduceStream implements Runnable {
         max = hi;
       }
     }
-    BatchHeader.write(ByteBuffer.wrap(batch), 0, (short) 0, 0L, rows, first, max, producerId,
+    BatchHeader.write(ByteBuffer.wrap(batch, 0, length), 0, (short) 0, 0L, rows, first, max, producerId,
         epoch, sequence == null ? BatchHeader.NO_SEQUENCE : sequence,
         BatchHeader.NO_TRANSACTION_ID, topic.schemaId(), payload);
     int p = partition;
     CompletableFuture<AppendResult> appended = node.writer(topic.replicaSets().get(partition))
-        .append(topic.topicId(), partition, batch);
+        .append(topic.topicId(), partition, batch, length);
     return appended.handle((r, t) -> {
       if (t != null) {
         Throwable c = t.getCause() != null ? t.getCause() : t;
@@ -248,14 +250,17 @@ final class ProduceStream implements Runnable {
     });
   }
 
-  /** Header space followed by the IPC record batch message of {@code root}. */
-  private static byte[] encode(VectorSchemaRoot root) {
+  /**
+   * Header space followed by the IPC record batch message of {@code root}, in an array that is
+   * handed on as it is (its first {@code size()} bytes), without a copy to an exact-size array.
+   */
+  private static ExposedOutput encode(VectorSchemaRoot root) {
     try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
       ExposedOutput out = new ExposedOutput((int) Math.min(Integer.MAX_VALUE - 1024,
           rb.computeBodyLength() + 1024));
       out.write(new byte[BatchHeader.SIZE], 0, BatchHeader.SIZE);
       MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), rb);
-      return out.toByteArray();
+      return out;
     } catch (java.io.IOException e) {
       throw Errors.CORRUPT_RECORD.exception("Cannot encode batch: " + e.getMessage());
     }
@@ -264,6 +269,11 @@ final class ProduceStream implements Runnable {
   private static final class ExposedOutput extends ByteArrayOutputStream {
     ExposedOutput(int size) {
       super(size);
+    }
+
+    /** The internal array; only its first {@link #size()} bytes are the encoded batch. */
+    byte[] array() {
+      return buf;
     }
   }
 

@@ -1,0 +1,81 @@
+package io.pyralog.common.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pyralog.common.errors.ApiException;
+import io.pyralog.common.errors.Errors;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+
+class ArrowIpcTest {
+  private static final Schema SCHEMA = new Schema(List.of(
+      new Field("id", FieldType.nullable(new ArrowType.Int(64, true)), null),
+      new Field("name", FieldType.nullable(ArrowType.Utf8.INSTANCE), null)));
+
+  private static byte[] sample(BufferAllocator allocator, int rows) {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      root.allocateNew();
+      for (int i = 0; i < rows; i++) {
+        ((BigIntVector) root.getVector("id")).setSafe(i, i * 7L);
+        ((VarCharVector) root.getVector("name")).setSafe(i, ("n" + i).getBytes());
+      }
+      root.setRowCount(rows);
+      return ArrowIpc.serialize(root);
+    }
+  }
+
+  private static void assertSample(VectorSchemaRoot root, int rows) {
+    assertThat(root.getRowCount()).isEqualTo(rows);
+    for (int i = 0; i < rows; i++) {
+      assertThat(((BigIntVector) root.getVector("id")).get(i)).isEqualTo(i * 7L);
+      assertThat(root.getVector("name").getObject(i).toString()).isEqualTo("n" + i);
+    }
+  }
+
+  @Test
+  void loadsFromArraysHeapSlicesAndDirectBuffers() {
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      byte[] payload = sample(allocator, 300);
+      ArrowIpc.load(payload, root, allocator);
+      assertSample(root, 300);
+
+      // a payload in the middle of a larger heap buffer, as a stored batch behind its header
+      ByteBuffer framed = ByteBuffer.allocate(payload.length + 100);
+      framed.position(72);
+      framed.put(payload);
+      framed.position(72).limit(72 + payload.length);
+      ArrowIpc.load(framed.slice(), root, allocator);
+      assertSample(root, 300);
+
+      ByteBuffer direct = ByteBuffer.allocateDirect(payload.length);
+      direct.put(payload).flip();
+      ArrowIpc.load(direct, root, allocator);
+      assertSample(root, 300);
+      assertThat(direct.position()).as("the caller's buffer is not consumed").isZero();
+    }
+  }
+
+  @Test
+  void truncatedPayloadIsACorruptRecord() {
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      byte[] payload = sample(allocator, 50);
+      ByteBuffer cut = ByteBuffer.wrap(payload, 0, payload.length / 2);
+      assertThatThrownBy(() -> ArrowIpc.load(cut, root, allocator))
+          .isInstanceOf(ApiException.class)
+          .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.CORRUPT_RECORD));
+    }
+  }
+}
