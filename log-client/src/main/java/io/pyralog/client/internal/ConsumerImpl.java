@@ -406,7 +406,7 @@ public final class ConsumerImpl implements PyralogConsumer {
       return new FetchResult(key, partitions, received, null);
     } catch (FlightRuntimeException e) {
       return new FetchResult(key, partitions, received,
-          handle.cancelled ? null : FlightErrors.fromFlight(e));
+          handle.cancelled ? null : Errors.fromFlight(e));
     } catch (ApiException e) {
       return new FetchResult(key, partitions, received, e);
     } catch (RuntimeException e) {

@@ -189,7 +189,7 @@ final class PutStream {
     }
     if (t instanceof FlightRuntimeException fre) {
       try {
-        return FlightErrors.fromFlight(fre);
+        return Errors.fromFlight(fre);
       } catch (RuntimeException e) {
         return new ApiException(Errors.UNAVAILABLE, "Put stream failed: " + fre.getMessage(), fre);
       }

@@ -65,7 +65,7 @@ public final class RpcClient {
       }
       return Json.read(response, responseType);
     } catch (FlightRuntimeException e) {
-      ApiException api = FlightErrors.fromFlight(e);
+      ApiException api = Errors.fromFlight(e);
       if (api.isRetriable()) {
         // name the node, so that "io exception" and the like say where it happened
         throw new ApiException(api.error(), api.getMessage() + " (node " + address + ")", e);
@@ -93,7 +93,7 @@ public final class RpcClient {
       } catch (ApiException e) {
         failure = e;
       } catch (FlightRuntimeException e) {
-        failure = FlightErrors.fromFlight(e);
+        failure = Errors.fromFlight(e);
       }
       if (!failure.isRetriable()) {
         throw failure;

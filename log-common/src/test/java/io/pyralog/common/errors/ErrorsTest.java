@@ -21,6 +21,20 @@ class ErrorsTest {
   }
 
   @Test
+  void metadataWithoutThePyralogKeyMapsByStatus() {
+    // a reset connection carries transport metadata but no Pyralog error name
+    org.apache.arrow.flight.ErrorFlightMetadata md = new org.apache.arrow.flight.ErrorFlightMetadata();
+    md.insert("grpc-something", "x");
+    ApiException e = Errors.fromFlight(new CallStatus(FlightStatusCode.UNAVAILABLE, null,
+        "connection reset", md).toRuntimeException());
+    assertThat(e.error()).isEqualTo(Errors.UNAVAILABLE);
+    assertThat(e.isRetriable()).isTrue();
+    assertThat(e.getMessage()).isEqualTo("connection reset");
+    assertThat(Errors.fromFlight(CallStatus.TIMED_OUT.withDescription("deadline")
+        .toRuntimeException()).error()).isEqualTo(Errors.REQUEST_TIMED_OUT);
+  }
+
+  @Test
   void plainFlightFailuresMapByStatus() {
     FlightRuntimeException refused = CallStatus.UNAVAILABLE.withDescription("io exception")
         .toRuntimeException();
