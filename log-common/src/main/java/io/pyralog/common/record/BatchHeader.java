@@ -2,6 +2,8 @@ package io.pyralog.common.record;
 
 import io.pyralog.common.annotation.PublicEvolving;
 import io.pyralog.common.errors.Errors;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -61,6 +63,15 @@ public final class BatchHeader {
   public static final int NO_SEQUENCE = -1;
   public static final long NO_TRANSACTION_ID = -1L;
 
+  // Little-endian views that read and write at absolute indexes whatever the buffer's own
+  // byte order, without allocating a duplicate per field on the append and apply paths.
+  private static final VarHandle INTS =
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle SHORTS =
+      MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
   private BatchHeader() {}
 
   /**
@@ -102,9 +113,8 @@ public final class BatchHeader {
 
   /** Sets the base offset of a stored batch and refreshes its CRC. */
   public static void assignBaseOffset(ByteBuffer buf, int at, long baseOffset) {
-    ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    b.putLong(at + BASE_OFFSET_OFFSET, baseOffset);
-    b.putInt(at + CRC_OFFSET, computeCrc(b, at, b.getInt(at + LENGTH_OFFSET)));
+    LONGS.set(buf, at + BASE_OFFSET_OFFSET, baseOffset);
+    INTS.set(buf, at + CRC_OFFSET, computeCrc(buf, at, batchLength(buf, at)));
   }
 
   /** CRC32C over bytes {@code [at + 8, at + batchLength)}. */
@@ -154,51 +164,51 @@ public final class BatchHeader {
   }
 
   public static int batchLength(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(at + LENGTH_OFFSET);
+    return (int) INTS.get(buf, at + LENGTH_OFFSET);
   }
 
   public static long baseOffset(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(at + BASE_OFFSET_OFFSET);
+    return (long) LONGS.get(buf, at + BASE_OFFSET_OFFSET);
   }
 
   public static int recordCount(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(at + RECORD_COUNT_OFFSET);
+    return (int) INTS.get(buf, at + RECORD_COUNT_OFFSET);
   }
 
   public static long firstTimestamp(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(at + FIRST_TIMESTAMP_OFFSET);
+    return (long) LONGS.get(buf, at + FIRST_TIMESTAMP_OFFSET);
   }
 
   public static long maxTimestamp(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(at + MAX_TIMESTAMP_OFFSET);
+    return (long) LONGS.get(buf, at + MAX_TIMESTAMP_OFFSET);
   }
 
   public static long producerId(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(at + PRODUCER_ID_OFFSET);
+    return (long) LONGS.get(buf, at + PRODUCER_ID_OFFSET);
   }
 
   public static short producerEpoch(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getShort(at + PRODUCER_EPOCH_OFFSET);
+    return (short) SHORTS.get(buf, at + PRODUCER_EPOCH_OFFSET);
   }
 
   public static int baseSequence(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(at + BASE_SEQUENCE_OFFSET);
+    return (int) INTS.get(buf, at + BASE_SEQUENCE_OFFSET);
   }
 
   public static short attributes(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getShort(at + ATTRIBUTES_OFFSET);
+    return (short) SHORTS.get(buf, at + ATTRIBUTES_OFFSET);
   }
 
   public static long transactionId(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(at + TRANSACTION_ID_OFFSET);
+    return (long) LONGS.get(buf, at + TRANSACTION_ID_OFFSET);
   }
 
   public static int schemaId(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(at + SCHEMA_ID_OFFSET);
+    return (int) INTS.get(buf, at + SCHEMA_ID_OFFSET);
   }
 
   public static int payloadLength(ByteBuffer buf, int at) {
-    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(at + PAYLOAD_LENGTH_OFFSET);
+    return (int) INTS.get(buf, at + PAYLOAD_LENGTH_OFFSET);
   }
 
   /** The offset after the last record of the batch at {@code at}. */
