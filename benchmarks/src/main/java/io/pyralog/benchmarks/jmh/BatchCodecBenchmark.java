@@ -2,6 +2,7 @@ package io.pyralog.benchmarks.jmh;
 
 import io.pyralog.common.record.ArrowIpc;
 import io.pyralog.common.record.BatchHeader;
+import io.pyralog.common.record.StoredBatchEncoder;
 import io.pyralog.common.schema.RawSchema;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -57,9 +58,9 @@ public class BatchCodecBenchmark {
     source = RawBatches.build(allocator, RawBatches.RECORDS, RawBatches.VALUE_BYTES,
         System.currentTimeMillis());
     target = VectorSchemaRoot.create(RawSchema.SCHEMA, allocator);
-    byte[] stored = RawBatches.encodeAsNode(source, 1);
-    ByteBuffer batch = ByteBuffer.wrap(stored);
-    BatchHeader.ensureValid(batch, 0, stored.length);
+    StoredBatchEncoder.Encoded encoded = RawBatches.encodeAsNode(source, 1);
+    ByteBuffer batch = ByteBuffer.wrap(encoded.array(), 0, encoded.length());
+    BatchHeader.ensureValid(batch, 0, encoded.length());
     batch.position(BatchHeader.SIZE).limit(BatchHeader.batchLength(batch, 0));
     storedPayload = batch.slice();
     decode();
@@ -70,7 +71,7 @@ public class BatchCodecBenchmark {
             out.get(RawBatches.RECORDS - 1))) {
       throw new IllegalStateException("decode does not round-trip the encoded batch");
     }
-    System.out.println("stored batch: " + stored.length + " bytes, IPC payload "
+    System.out.println("stored batch: " + encoded.length() + " bytes, IPC payload "
         + storedPayload.remaining() + " bytes");
   }
 
@@ -82,7 +83,7 @@ public class BatchCodecBenchmark {
   }
 
   @Benchmark
-  public byte[] encode() {
+  public StoredBatchEncoder.Encoded encode() {
     return RawBatches.encodeAsNode(source, 1);
   }
 

@@ -1,12 +1,11 @@
 package io.pyralog.benchmarks.jmh;
 
 import io.pyralog.common.record.BatchHeader;
+import io.pyralog.common.record.StoredBatchEncoder;
 import io.pyralog.common.schema.RawSchema;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -16,11 +15,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.complex.MapVector;
-import org.apache.arrow.vector.ipc.WriteChannel;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /** Test data shared by the microbenchmarks: raw-schema batches and stored batches. */
 final class RawBatches {
@@ -70,36 +65,13 @@ final class RawBatches {
   }
 
   /**
-   * Encodes {@code root} into a stored batch the way a node does on DoPut (ProduceStream): 72
-   * bytes of header space, the Arrow IPC record batch message, the timestamp range from the raw
-   * timestamp column, then the header with its CRC32C.
+   * Encodes {@code root} into a stored batch with the node's own encoder, as a node does on
+   * DoPut.
    */
-  static byte[] encodeAsNode(VectorSchemaRoot root, int schemaId) {
-    byte[] batch;
-    try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(
-          Integer.MAX_VALUE - 1024, rb.computeBodyLength() + 1024));
-      out.write(new byte[BatchHeader.SIZE], 0, BatchHeader.SIZE);
-      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), rb);
-      batch = out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    int rows = root.getRowCount();
-    TimeStampMilliVector ts = (TimeStampMilliVector) root.getVector(RawSchema.TIMESTAMP);
-    long lo = Long.MAX_VALUE;
-    long hi = Long.MIN_VALUE;
-    for (int i = 0; i < rows; i++) {
-      if (!ts.isNull(i)) {
-        long v = ts.get(i);
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-    }
-    BatchHeader.write(ByteBuffer.wrap(batch), 0, (short) 0, 0L, rows, lo, hi,
+  static StoredBatchEncoder.Encoded encodeAsNode(VectorSchemaRoot root, int schemaId) {
+    return StoredBatchEncoder.encode(root, true, System.currentTimeMillis(),
         BatchHeader.NO_PRODUCER_ID, BatchHeader.NO_PRODUCER_EPOCH, BatchHeader.NO_SEQUENCE,
-        BatchHeader.NO_TRANSACTION_ID, schemaId, batch.length - BatchHeader.SIZE);
-    return batch;
+        schemaId);
   }
 
   /**

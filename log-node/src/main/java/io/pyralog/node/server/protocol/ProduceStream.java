@@ -7,15 +7,12 @@ import io.pyralog.common.protocol.ProduceAck;
 import io.pyralog.common.protocol.ProduceDescriptor;
 import io.pyralog.common.protocol.ProduceMetadata;
 import io.pyralog.common.record.BatchHeader;
-import io.pyralog.common.schema.RawSchema;
+import io.pyralog.common.record.StoredBatchEncoder;
 import io.pyralog.common.schema.SchemaCompatibility;
 import io.pyralog.node.metadata.TopicRecord;
 import io.pyralog.node.replication.AppendResult;
 import io.pyralog.node.server.PyralogNode;
 import io.pyralog.node.server.TopicAdmin;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -24,12 +21,7 @@ import org.apache.arrow.flight.FlightProducer.StreamListener;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
-import org.apache.arrow.vector.ipc.WriteChannel;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,40 +192,18 @@ final class ProduceStream implements Runnable {
       throw Errors.INVALID_REQUEST.exception("Idempotent producer " + producerId
           + " sent a batch without a sequence number");
     }
-    ExposedOutput encoded = encode(root);
-    byte[] batch = encoded.array();
-    int length = encoded.size();
-    int payload = length - BatchHeader.SIZE;
+    StoredBatchEncoder.Encoded encoded = StoredBatchEncoder.encode(root, raw,
+        System.currentTimeMillis(), producerId, epoch,
+        sequence == null ? BatchHeader.NO_SEQUENCE : sequence, topic.schemaId());
+    int payload = encoded.payloadLength();
     if (payload > node.config().messageMaxBytes()) {
       throw Errors.RECORD_TOO_LARGE.exception("Batch of " + payload + " bytes is larger than "
           + node.config().messageMaxBytes() + ", which is the value of the node's "
           + "message.max.bytes; send smaller batches (lower batch.size)");
     }
-    long now = System.currentTimeMillis();
-    long first = now;
-    long max = now;
-    if (raw) {
-      TimeStampMilliVector ts = (TimeStampMilliVector) root.getVector(RawSchema.TIMESTAMP);
-      long lo = Long.MAX_VALUE;
-      long hi = Long.MIN_VALUE;
-      for (int i = 0; i < rows; i++) {
-        if (!ts.isNull(i)) {
-          long v = ts.get(i);
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-      }
-      if (lo != Long.MAX_VALUE) {
-        first = lo;
-        max = hi;
-      }
-    }
-    BatchHeader.write(ByteBuffer.wrap(batch, 0, length), 0, (short) 0, 0L, rows, first, max, producerId,
-        epoch, sequence == null ? BatchHeader.NO_SEQUENCE : sequence,
-        BatchHeader.NO_TRANSACTION_ID, topic.schemaId(), payload);
     int p = partition;
     CompletableFuture<AppendResult> appended = node.writer(topic.replicaSets().get(partition))
-        .append(topic.topicId(), partition, batch, length);
+        .append(topic.topicId(), partition, encoded.array(), encoded.length());
     return appended.handle((r, t) -> {
       if (t != null) {
         Throwable c = t.getCause() != null ? t.getCause() : t;
@@ -248,33 +218,6 @@ final class ProduceStream implements Runnable {
       }
       return ProduceAck.ok(p, sequence, r.baseOffset(), r.recordCount());
     });
-  }
-
-  /**
-   * Header space followed by the IPC record batch message of {@code root}, in an array that is
-   * handed on as it is (its first {@code size()} bytes), without a copy to an exact-size array.
-   */
-  private static ExposedOutput encode(VectorSchemaRoot root) {
-    try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
-      ExposedOutput out = new ExposedOutput((int) Math.min(Integer.MAX_VALUE - 1024,
-          rb.computeBodyLength() + 1024));
-      out.write(new byte[BatchHeader.SIZE], 0, BatchHeader.SIZE);
-      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), rb);
-      return out;
-    } catch (java.io.IOException e) {
-      throw Errors.CORRUPT_RECORD.exception("Cannot encode batch: " + e.getMessage());
-    }
-  }
-
-  private static final class ExposedOutput extends ByteArrayOutputStream {
-    ExposedOutput(int size) {
-      super(size);
-    }
-
-    /** The internal array; only its first {@link #size()} bytes are the encoded batch. */
-    byte[] array() {
-      return buf;
-    }
   }
 
   private static ProduceMetadata readMetadata(ArrowBuf buf) {
