@@ -71,18 +71,9 @@ public final class ClientConfig {
     return m;
   }
 
-  private int atLeast(ConfigOption<Integer> option, int min) {
-    int v = option.get(raw);
-    if (v < min) {
-      throw Errors.INVALID_CONFIG.exception("Invalid value " + v + " for " + option.key()
-          + ": must be at least " + min + ". Default is " + option.defaultValue() + ".");
-    }
-    return v;
-  }
-
-  private long atLeast(ConfigOption<Long> option, long min) {
-    long v = option.get(raw);
-    if (v < min) {
+  private <T extends Number> T atLeast(ConfigOption<T> option, long min) {
+    T v = option.get(raw);
+    if (v.longValue() < min) {
       throw Errors.INVALID_CONFIG.exception("Invalid value " + v + " for " + option.key()
           + ": must be at least " + min + ". Default is " + option.defaultValue() + ".");
     }

@@ -112,10 +112,6 @@ final class ProducerBatch {
     return sizeBytes;
   }
 
-  boolean isSealed() {
-    return data != null;
-  }
-
   /** Builds the Arrow data of a raw batch; called once, by the sender. */
   void seal(BufferAllocator allocator) {
     if (data != null) {

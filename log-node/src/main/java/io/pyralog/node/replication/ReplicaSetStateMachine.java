@@ -86,10 +86,6 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     return t == null ? null : t.logs.get(partition);
   }
 
-  public boolean hostsTopic(long topicId) {
-    return topics.containsKey(topicId);
-  }
-
   public List<Long> topicIds() {
     return new ArrayList<>(topics.keySet());
   }

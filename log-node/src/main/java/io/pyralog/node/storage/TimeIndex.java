@@ -25,12 +25,6 @@ final class TimeIndex extends SparseIndex {
     return (int) slot(entry, 1);
   }
 
-  /** Newest indexed timestamp, or -1. */
-  long lastTimestamp() {
-    int n = count();
-    return n == 0 ? -1 : timestamp(n - 1);
-  }
-
   /** Adds an entry unless {@code timestamp} is negative or not above the last one. */
   void maybeAppend(long timestamp, int relativeOffset) throws IOException {
     int n = count();

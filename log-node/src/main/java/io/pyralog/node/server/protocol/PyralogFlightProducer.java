@@ -1,13 +1,14 @@
 package io.pyralog.node.server.protocol;
 
+import io.pyralog.common.errors.ApiException;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions;
 import io.pyralog.common.protocol.FetchTicket;
 import io.pyralog.common.protocol.Json;
+import io.pyralog.common.protocol.ProduceDescriptor;
 import io.pyralog.node.metadata.TopicRecord;
 import io.pyralog.node.server.PyralogNode;
 import io.pyralog.node.server.TopicAdmin;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -112,8 +113,7 @@ public final class PyralogFlightProducer implements FlightProducer {
 
   static String topicOf(FlightDescriptor descriptor) {
     if (descriptor.isCommand()) {
-      io.pyralog.common.protocol.ProduceDescriptor d = Json.read(descriptor.getCommand(),
-          io.pyralog.common.protocol.ProduceDescriptor.class);
+      ProduceDescriptor d = Json.read(descriptor.getCommand(), ProduceDescriptor.class);
       return d.topic();
     }
     List<String> path = descriptor.getPath();
@@ -148,7 +148,7 @@ public final class PyralogFlightProducer implements FlightProducer {
       listener.onNext(new Result(Json.write(response)));
       listener.onCompleted();
     } catch (RuntimeException e) {
-      if (!(e instanceof io.pyralog.common.errors.ApiException)) {
+      if (!(e instanceof ApiException)) {
         LOG.warn("Action {} failed", action.getType(), e);
       }
       listener.onError(Errors.toFlight(e));
@@ -168,9 +168,5 @@ public final class PyralogFlightProducer implements FlightProducer {
     listener.onNext(new ActionType(Actions.INIT_PRODUCER_ID, "Allocate an idempotent producer id"));
     listener.onNext(new ActionType(Actions.CLUSTER_INFO, "Nodes of the cluster"));
     listener.onCompleted();
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
