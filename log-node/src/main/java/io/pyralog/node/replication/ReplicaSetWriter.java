@@ -77,13 +77,13 @@ public final class ReplicaSetWriter implements AutoCloseable {
   private void run() {
     while (running) {
       try {
+        // Take an in-flight slot first, so that a taken batch is always submitted: an
+        // interrupt while waiting for a slot leaves every batch in the queue for failQueued.
+        inflight.acquire();
         Object first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
+          inflight.release();
           continue;
-        }
-        if (!inflight.tryAcquire(Long.MAX_VALUE, TimeUnit.MILLISECONDS) || !running) {
-          queue.add(first);
-          break;
         }
         if (first instanceof Control c) {
           submitControl(c);
