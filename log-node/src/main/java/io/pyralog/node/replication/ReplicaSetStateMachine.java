@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -52,6 +55,12 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   private final ProducerStateTable producers = new ProducerStateTable();
   private final DataSignal signal = new DataSignal();
   private ByteBuffer applyBuffer;
+  /** Runs checkpoints' fsyncs, one at a time, off the apply thread. */
+  private final ExecutorService checkpointer;
+  /** The running or last checkpoint; read and replaced only on the apply thread. */
+  private CompletableFuture<Void> checkpointInFlight = CompletableFuture.completedFuture(null);
+  /** The newest checkpoint index returned to Ratis; apply thread only. */
+  private long reportedCheckpointIndex = -1;
 
   /** The partitions of one topic hosted here. */
   static final class TopicPartitions {
@@ -70,6 +79,11 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   public ReplicaSetStateMachine(String name, Path dir) {
     this.name = name;
     this.dir = dir;
+    this.checkpointer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name + "-checkpoint");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   public String name() {
@@ -116,6 +130,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
 
   @Override
   public void reinitialize() throws IOException {
+    checkpointInFlight.join();
     closeLogs();
     recover();
   }
@@ -305,31 +320,80 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     return Message.EMPTY;
   }
 
+  /**
+   * Ratis calls this on the apply thread once {@code checkpoint.interval.entries} entries were
+   * applied since the last checkpoint. It captures the end offsets and producer state as of the
+   * last applied entry and hands the fsyncs to a background thread, so that applying (and with it
+   * every acknowledgement) never waits for the disk. It returns the index of a checkpoint that has
+   * become durable since the last call, or -1 when there is none: Ratis then purges the log only
+   * up to what is on disk, and asks again after the next entries.
+   */
   @Override
-  public long takeSnapshot() throws IOException {
+  public long takeSnapshot() {
+    long completed = latestCheckpointIndex();
+    if (completed > reportedCheckpointIndex) {
+      reportedCheckpointIndex = completed;
+      return completed;
+    }
     TermIndex last = getLastAppliedTermIndex();
-    if (last == null || last.getIndex() < 0) {
+    if (last == null || last.getIndex() <= completed || !checkpointInFlight.isDone()) {
       return -1;
     }
     List<PartitionCheckpoint> parts = new ArrayList<>();
+    List<PartitionLog> logs = new ArrayList<>();
     for (TopicPartitions t : topics.values()) {
       for (Map.Entry<Integer, PartitionLog> e : t.logs.entrySet()) {
-        e.getValue().flush();
+        logs.add(e.getValue());
         parts.add(new PartitionCheckpoint(t.topicId, t.topic, e.getKey(),
             e.getValue().logEndOffset(), t.config));
       }
     }
     CheckpointManifest manifest = new CheckpointManifest(last.getTerm(), last.getIndex(), parts,
         producers.snapshot());
-    SnapshotFiles.publish(storage, last, Json.write(manifest));
-    LOG.info("{}: checkpoint at Raft index {}: {} partitions fsync'd; the Raft log before it can "
-        + "be purged", name, last.getIndex(), parts.size());
-    return last.getIndex();
+    checkpointInFlight = CompletableFuture.runAsync(() -> writeCheckpoint(last, logs, manifest),
+        checkpointer);
+    return -1;
+  }
+
+  /** fsyncs the partitions a checkpoint covers, then publishes its manifest. */
+  private void writeCheckpoint(TermIndex last, List<PartitionLog> logs,
+      CheckpointManifest manifest) {
+    long startNanos = System.nanoTime();
+    try {
+      int flushed = 0;
+      for (PartitionLog log : logs) {
+        if (log.isClosed()) {
+          continue; // its topic was deleted after the capture; the log replay deletes it again
+        }
+        log.flush();
+        flushed++;
+      }
+      SnapshotFiles.publish(storage, last, Json.write(manifest));
+      LOG.info("{}: checkpoint at Raft index {}: {} partitions fsync'd in {} ms; the Raft log "
+          + "before it can be purged", name, last.getIndex(), flushed,
+          (System.nanoTime() - startNanos) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: checkpoint at Raft index {} failed, the next one retries: {}", name,
+          last.getIndex(), e.toString());
+    }
+  }
+
+  private long latestCheckpointIndex() {
+    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    return latest == null ? -1 : latest.getIndex();
   }
 
   @Override
   public void close() throws IOException {
     super.close();
+    checkpointer.shutdown();
+    try {
+      if (!checkpointer.awaitTermination(60, TimeUnit.SECONDS)) {
+        LOG.warn("{}: a checkpoint did not finish in 60 s; closing anyway", name);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeLogs();
   }
 

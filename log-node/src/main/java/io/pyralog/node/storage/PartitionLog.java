@@ -138,6 +138,11 @@ public final class PartitionLog implements Closeable {
         logEndOffset, segments.size());
   }
 
+  /** True once the log was closed or deleted. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** First offset still stored (0 for a new log). */
   public long logStartOffset() {
     return logStartOffset;
