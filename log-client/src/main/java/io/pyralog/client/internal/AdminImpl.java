@@ -12,9 +12,11 @@ import io.pyralog.common.protocol.Actions.PartitionOffset;
 import io.pyralog.common.protocol.Actions.TopicInfo;
 import io.pyralog.common.protocol.Actions.TopicList;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /** {@link PyralogAdmin} over DoAction. */
 @Internal
@@ -66,15 +68,44 @@ public final class AdminImpl implements PyralogAdmin {
       throw Errors.INVALID_REQUEST.exception(
           "spec is null; use OffsetSpec.earliest(), latest() or forTimestamp(ms)");
     }
-    return listOffsets(rpc, topic, null, spec);
+    return listOffsets(rpc, metadata, topic, null, spec);
   }
 
-  /** {@code list-offsets} for some partitions of a topic (null for all). */
-  static Map<Integer, Long> listOffsets(RpcClient rpc, String topic, List<Integer> partitions,
-      OffsetSpec spec) {
-    Offsets offsets = rpc.call(Actions.LIST_OFFSETS, new Actions.ListOffsets(topic, partitions,
-        spec.kind().wireName(), spec.timestamp()), Offsets.class);
-    return toMap(offsets);
+  /**
+   * {@code list-offsets} for some partitions of a topic (null for all), asked of each partition's
+   * leader, which alone knows the latest committed offset. Leader moves are followed by refreshing
+   * the metadata and retrying until {@code request.timeout.ms}.
+   */
+  static Map<Integer, Long> listOffsets(RpcClient rpc, MetadataCache metadata, String topic,
+      List<Integer> partitions, OffsetSpec spec) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rpc.requestTimeoutMs());
+    return rpc.retrying("list-offsets of " + topic, deadline, () -> {
+      TopicMetadata m = metadata.get(topic);
+      List<Integer> wanted = partitions;
+      if (wanted == null) {
+        wanted = new ArrayList<>();
+        for (int p = 0; p < m.partitions(); p++) {
+          wanted.add(p);
+        }
+      }
+      Map<String, List<Integer>> byLeader = new LinkedHashMap<>();
+      for (int p : wanted) {
+        m.checkPartition(p);
+        String leader = m.leader(p);
+        if (leader == null) {
+          throw Errors.UNAVAILABLE.exception("Partition " + p + " of topic '" + topic
+              + "' has no leader right now");
+        }
+        byLeader.computeIfAbsent(leader, k -> new ArrayList<>()).add(p);
+      }
+      Map<Integer, Long> result = new TreeMap<>();
+      for (Map.Entry<String, List<Integer>> e : byLeader.entrySet()) {
+        result.putAll(toMap(rpc.callAt(e.getKey(), Actions.LIST_OFFSETS,
+            new Actions.ListOffsets(topic, e.getValue(), spec.kind().wireName(),
+                spec.timestamp()), Offsets.class)));
+      }
+      return result;
+    }, () -> metadata.invalidate(topic));
   }
 
   @Override

@@ -378,7 +378,7 @@ public final class ConsumerImpl implements PyralogConsumer {
       fps.add(new FetchPartition(tp.partition(), positions.get(tp), null));
     }
     return new FetchTicket(topic, null, null, null, fps, projections.get(topic), maxWaitMs,
-        config.fetchMaxBytes());
+        config.fetchMaxBytes(), null);
   }
 
   /** Runs one DoGet to the end; may run on a pool thread, so it touches no consumer state. */
@@ -478,8 +478,8 @@ public final class ConsumerImpl implements PyralogConsumer {
     for (TopicPartition tp : partitions) {
       ps.add(tp.partition());
     }
-    Map<Integer, Long> earliest = AdminImpl.listOffsets(rpc, topic, ps, OffsetSpec.earliest());
-    Map<Integer, Long> latest = AdminImpl.listOffsets(rpc, topic, ps, OffsetSpec.latest());
+    Map<Integer, Long> earliest = AdminImpl.listOffsets(rpc, metadata, topic, ps, OffsetSpec.earliest());
+    Map<Integer, Long> latest = AdminImpl.listOffsets(rpc, metadata, topic, ps, OffsetSpec.latest());
     boolean toEarliest = config.offsetReset() == ClientConfig.OffsetReset.EARLIEST;
     for (TopicPartition tp : partitions) {
       Long pos = positions.get(tp);
@@ -576,7 +576,7 @@ public final class ConsumerImpl implements PyralogConsumer {
     }
     Map<TopicPartition, Long> out = new LinkedHashMap<>();
     for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
-      Map<Integer, Long> offsets = AdminImpl.listOffsets(rpc, e.getKey(), e.getValue(), spec);
+      Map<Integer, Long> offsets = AdminImpl.listOffsets(rpc, metadata, e.getKey(), e.getValue(), spec);
       for (Integer p : e.getValue()) {
         Long o = offsets.get(p);
         if (o == null) {

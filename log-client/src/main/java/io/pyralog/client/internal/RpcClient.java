@@ -47,6 +47,16 @@ public final class RpcClient {
         () -> next.incrementAndGet());
   }
 
+  /** One attempt of {@code type} at the node {@code address}; no retry. */
+  public <T> T callAt(String address, String type, Object request, Class<T> responseType) {
+    return callOnce(address, type, request == null ? new byte[0] : Json.write(request),
+        responseType);
+  }
+
+  public long requestTimeoutMs() {
+    return requestTimeoutMs;
+  }
+
   private String currentNode() {
     return bootstrap.get(Math.floorMod(next.get(), bootstrap.size()));
   }

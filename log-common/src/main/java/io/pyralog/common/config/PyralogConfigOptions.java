@@ -32,10 +32,19 @@ public final class PyralogConfigOptions {
   public static final ConfigOption<Integer> RAFT_PORT = ConfigOption.intOption("raft.port", 0,
       "Port of the Ratis server for node-to-node replication; 0 means port + 1.");
 
+  public static final ConfigOption<String> PEERS = ConfigOption.stringOption("peers", "",
+      "Members of a static cluster as ID@HOST:RAFT_PORT,... (this node included), the same on "
+          + "every node. Empty means a single-node cluster of this node.");
+
   public static final ConfigOption<Integer> REPLICA_SETS = ConfigOption.intOption(
-      "replica.sets", 1,
-      "Number of replica sets (Raft groups) that partitions are spread over. Keep it small: "
-          + "about one per node.");
+      "replica.sets", 0,
+      "Replica sets (Raft groups) per replication factor that partitions are spread over; 0 "
+          + "means one per node, each with its preferred leader on a different node.");
+
+  public static final ConfigOption<Long> LIVENESS_TIMEOUT_MS = ConfigOption.longOption(
+      "liveness.timeout.ms", 1_000L,
+      "How long a peer may not answer before the node counts it as down, e.g. when checking "
+          + "that a new topic's replication factor fits the live nodes.");
 
   public static final ConfigOption<Integer> RAFT_ENTRY_MAX_BYTES = ConfigOption.intOption(
       "raft.entry.max.bytes", 1 << 20,

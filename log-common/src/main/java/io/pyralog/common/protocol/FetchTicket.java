@@ -8,7 +8,8 @@ import java.util.List;
  * endOffset}) or several ({@code partitions}). Offsets {@value #EARLIEST} and {@value #LATEST}
  * mean the log start and the log end. {@code columns} projects a typed topic. When no data is
  * ready the node waits up to {@code maxWaitMs} for some (long poll); {@code maxBytes} bounds one
- * response.
+ * response. Reads go to the leader of each partition's replica set; with {@code allowFollower} a
+ * follower serves them too, from what it has applied, which is never past the committed offset.
  */
 @PublicEvolving
 public record FetchTicket(
@@ -19,7 +20,8 @@ public record FetchTicket(
     List<FetchPartition> partitions,
     List<String> columns,
     Long maxWaitMs,
-    Long maxBytes) {
+    Long maxBytes,
+    Boolean allowFollower) {
 
   public static final long EARLIEST = -2L;
   public static final long LATEST = -1L;

@@ -39,6 +39,12 @@ final class NodeCommand {
     @Option(names = "--node-id", description = "Id of this node (default: 1).")
     Integer nodeId;
 
+    @Option(names = "--peers", paramLabel = "ID@HOST:RAFT_PORT,...",
+        description = "Every member of a static cluster, this node included, the same list on "
+            + "each node, e.g. 1@10.0.0.1:7071,2@10.0.0.2:7071,3@10.0.0.3:7071. Without it the "
+            + "node is a cluster of one.")
+    String peers;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "A properties file of node options (see docs/configuration.md).")
     Path configFile;
@@ -72,6 +78,7 @@ final class NodeCommand {
       putIf(props, PyralogConfigOptions.RAFT_PORT.key(), raftPort);
       putIf(props, PyralogConfigOptions.HOST.key(), host);
       putIf(props, PyralogConfigOptions.NODE_ID.key(), nodeId);
+      putIf(props, PyralogConfigOptions.PEERS.key(), peers);
       for (String key : props.keySet()) {
         if (PyralogConfigOptions.all().stream().noneMatch(o -> o.key().equals(key))) {
           throw Errors.INVALID_CONFIG.exception("Unknown node option '" + key

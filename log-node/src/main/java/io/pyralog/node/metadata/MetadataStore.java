@@ -29,6 +29,7 @@ public final class MetadataStore implements Closeable {
 
   private static final String TOPIC = "topic/";
   private static final String GROUP = "group/";
+  private static final String NODE = "node/";
   private static final byte[] LAST_APPLIED = bytes("meta/last-applied");
   private static final byte[] NEXT_TOPIC_ID = bytes("meta/next-topic-id");
   private static final byte[] NEXT_PRODUCER_ID = bytes("meta/next-producer-id");
@@ -75,6 +76,20 @@ public final class MetadataStore implements Closeable {
     return new TreeMap<>(topics);
   }
 
+  /** The client (Flight) address each node registered, by node id. */
+  public synchronized Map<Integer, String> nodeAddresses() {
+    Map<Integer, String> result = new TreeMap<>();
+    byte[] prefix = bytes(NODE);
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        String key = new String(it.key(), StandardCharsets.UTF_8);
+        result.put(Integer.parseInt(key.substring(NODE.length())),
+            new String(it.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return result;
+  }
+
   public synchronized long nextTopicId() {
     return counter(NEXT_TOPIC_ID);
   }
@@ -114,6 +129,11 @@ public final class MetadataStore implements Closeable {
         throw new IllegalStateException(e);
       }
       topicChanges.put(name, null);
+      return this;
+    }
+
+    public Update putNodeAddress(int nodeId, String address) {
+      put(bytes(NODE + nodeId), bytes(address));
       return this;
     }
 

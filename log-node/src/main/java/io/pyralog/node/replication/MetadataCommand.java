@@ -8,7 +8,7 @@ import java.util.List;
  * An entry of the metadata group's Raft log. {@code type} selects the fields that are used:
  * {@code create-topic} (topic, without id and replica sets, which apply assigns), {@code
  * delete-topic} (name), {@code init-producer-id}, {@code commit-offsets} (group, topicId,
- * offsets).
+ * offsets), {@code register-node} (nodeId, address).
  */
 public record MetadataCommand(
     String type,
@@ -16,28 +16,36 @@ public record MetadataCommand(
     String name,
     String group,
     Long topicId,
-    List<PartitionOffset> offsets) {
+    List<PartitionOffset> offsets,
+    Integer nodeId,
+    String address) {
 
   public static final String CREATE_TOPIC = "create-topic";
   public static final String DELETE_TOPIC = "delete-topic";
   public static final String INIT_PRODUCER_ID = "init-producer-id";
   public static final String COMMIT_OFFSETS = "commit-offsets";
+  public static final String REGISTER_NODE = "register-node";
 
   public static MetadataCommand createTopic(TopicRecord t) {
-    return new MetadataCommand(CREATE_TOPIC, t, null, null, null, null);
+    return new MetadataCommand(CREATE_TOPIC, t, null, null, null, null, null, null);
   }
 
   public static MetadataCommand deleteTopic(String name) {
-    return new MetadataCommand(DELETE_TOPIC, null, name, null, null, null);
+    return new MetadataCommand(DELETE_TOPIC, null, name, null, null, null, null, null);
   }
 
   public static MetadataCommand initProducerId() {
-    return new MetadataCommand(INIT_PRODUCER_ID, null, null, null, null, null);
+    return new MetadataCommand(INIT_PRODUCER_ID, null, null, null, null, null, null, null);
   }
 
   public static MetadataCommand commitOffsets(String group, long topicId,
       List<PartitionOffset> offsets) {
-    return new MetadataCommand(COMMIT_OFFSETS, null, null, group, topicId, offsets);
+    return new MetadataCommand(COMMIT_OFFSETS, null, null, group, topicId, offsets, null, null);
+  }
+
+  /** Records the address clients use for a node. */
+  public static MetadataCommand registerNode(int nodeId, String address) {
+    return new MetadataCommand(REGISTER_NODE, null, null, null, null, null, nodeId, address);
   }
 
   /** The reply of an applied command: an error, or the affected topic or new producer id. */

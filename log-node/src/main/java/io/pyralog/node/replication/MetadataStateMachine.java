@@ -3,11 +3,11 @@ package io.pyralog.node.replication;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions.PartitionOffset;
 import io.pyralog.common.protocol.Json;
+import io.pyralog.node.cluster.ClusterLayout;
 import io.pyralog.node.metadata.MetadataStore;
 import io.pyralog.node.metadata.TopicRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -34,12 +34,12 @@ public final class MetadataStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(MetadataStateMachine.class);
 
   private final MetadataStore store;
-  private final int replicaSets;
+  private final ClusterLayout layout;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
-  public MetadataStateMachine(MetadataStore store, int replicaSets) {
+  public MetadataStateMachine(MetadataStore store, ClusterLayout layout) {
     this.store = store;
-    this.replicaSets = replicaSets;
+    this.layout = layout;
   }
 
   public MetadataStore store() {
@@ -94,11 +94,14 @@ public final class MetadataStateMachine extends BaseStateMachine {
           reply = error(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + t.name() + "' already exists");
           break;
         }
-        long id = store.nextTopicId();
-        List<Integer> sets = new ArrayList<>(t.partitions());
-        for (int p = 0; p < t.partitions(); p++) {
-          sets.add((int) ((id + p) % replicaSets));
+        if (layout.replicaSetsWithFactor(t.replicationFactor()).isEmpty()) {
+          reply = error(Errors.INVALID_REPLICATION_FACTOR, "Replication factor "
+              + t.replicationFactor() + " is invalid: the cluster has " + layout.nodeCount()
+              + " node(s)");
+          break;
         }
+        long id = store.nextTopicId();
+        List<Integer> sets = layout.assign(id, t.partitions(), t.replicationFactor());
         TopicRecord created = new TopicRecord(t.name(), id, t.partitions(),
             t.replicationFactor(), t.schema(), t.schemaId(), t.retentionMs(), t.retentionBytes(),
             t.segmentBytes(), t.segmentMs(), sets);
@@ -124,6 +127,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
         for (PartitionOffset o : c.offsets()) {
           update.putGroupOffset(c.group(), c.topicId(), o.partition(), o.offset());
         }
+        reply = new MetadataCommand.Reply(null, null, null, null);
+      }
+      case MetadataCommand.REGISTER_NODE -> {
+        update.putNodeAddress(c.nodeId(), c.address());
         reply = new MetadataCommand.Reply(null, null, null, null);
       }
       default -> reply = error(Errors.INVALID_REQUEST, "Unknown metadata command " + c.type());

@@ -3,9 +3,11 @@ package io.pyralog.node.server;
 import static io.pyralog.common.config.PyralogConfigOptions.*;
 
 import io.pyralog.common.errors.Errors;
+import io.pyralog.node.cluster.PeerAddress;
 import io.pyralog.node.storage.LogConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A node's settings, read once from the options in {@code PyralogConfigOptions}. */
@@ -15,7 +17,9 @@ public record NodeConfig(
     String host,
     int port,
     int raftPort,
+    List<PeerAddress> peers,
     int replicaSets,
+    long livenessTimeoutMs,
     int entryMaxBytes,
     int maxInflightEntries,
     long checkpointIntervalEntries,
@@ -28,14 +32,22 @@ public record NodeConfig(
 
   public static NodeConfig fromMap(Map<String, String> props) {
     int port = PORT.get(props);
-    int raftPort = RAFT_PORT.get(props);
+    int raftPort = RAFT_PORT.get(props) == 0 ? port + 1 : RAFT_PORT.get(props);
+    int nodeId = NODE_ID.get(props);
+    String host = HOST.get(props);
+    List<PeerAddress> peers = PeerAddress.parseList(PEERS.get(props));
+    if (peers.isEmpty()) {
+      peers = List.of(new PeerAddress(nodeId, host, raftPort));
+    }
     NodeConfig c = new NodeConfig(
-        NODE_ID.get(props),
+        nodeId,
         Path.of(DATA_DIR.get(props)).toAbsolutePath(),
-        HOST.get(props),
+        host,
         port,
-        raftPort == 0 ? port + 1 : raftPort,
+        raftPort,
+        peers,
         REPLICA_SETS.get(props),
+        LIVENESS_TIMEOUT_MS.get(props),
         RAFT_ENTRY_MAX_BYTES.get(props),
         RAFT_MAX_INFLIGHT_ENTRIES.get(props),
         CHECKPOINT_INTERVAL_ENTRIES.get(props),
@@ -58,7 +70,20 @@ public record NodeConfig(
     check(port > 0 && port < 65536, "port", port, "a TCP port between 1 and 65535");
     check(raftPort > 0 && raftPort < 65536 && raftPort != port, "raft.port", raftPort,
         "a TCP port other than port");
-    check(replicaSets >= 1 && replicaSets <= 64, "replica.sets", replicaSets, "between 1 and 64");
+    check(nodeId >= 1, "node.id", nodeId, "a positive integer");
+    check(replicaSets >= 0 && replicaSets <= 64, "replica.sets", replicaSets,
+        "between 0 (one per node) and 64");
+    check(livenessTimeoutMs >= 100, "liveness.timeout.ms", livenessTimeoutMs, "at least 100");
+    PeerAddress me = peers.stream().filter(p -> p.nodeId() == nodeId).findFirst().orElse(null);
+    if (me == null) {
+      throw Errors.INVALID_CONFIG.exception("Invalid peers: this node's id " + nodeId
+          + " is not among them (" + peers + "); list every member, this node included");
+    }
+    if (me.raftPort() != raftPort) {
+      throw Errors.INVALID_CONFIG.exception("Invalid peers: they give node " + nodeId
+          + " the Raft port " + me.raftPort() + " but this node uses raft.port=" + raftPort
+          + "; make them agree");
+    }
     check(entryMaxBytes >= 4096, "raft.entry.max.bytes", entryMaxBytes, "at least 4096");
     check(maxInflightEntries >= 1, "raft.max.inflight.entries", maxInflightEntries,
         "at least 1");
@@ -74,6 +99,11 @@ public record NodeConfig(
       throw Errors.INVALID_CONFIG.exception("Invalid " + key + "=" + value + ": expected "
           + expected);
     }
+  }
+
+  /** True when this node is one of several cluster members. */
+  public boolean clustered() {
+    return peers.size() > 1;
   }
 
   /** The address clients use for this node. */

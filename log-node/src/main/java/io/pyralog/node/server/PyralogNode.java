@@ -1,7 +1,11 @@
 package io.pyralog.node.server;
 
 import io.pyralog.common.errors.Errors;
+import io.pyralog.node.cluster.ClusterLayout;
+import io.pyralog.node.cluster.PeerAddress;
+import io.pyralog.node.cluster.ReplicaSetSpec;
 import io.pyralog.node.metadata.MetadataStore;
+import io.pyralog.node.replication.GroupClient;
 import io.pyralog.node.replication.Groups;
 import io.pyralog.node.replication.MetadataStateMachine;
 import io.pyralog.node.replication.RaftSubmitter;
@@ -19,8 +23,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +42,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
@@ -44,38 +52,81 @@ import org.slf4j.LoggerFactory;
  * One Pyralog log node: a Ratis {@link RaftServer} hosting the metadata group and the replica
  * sets, RocksDB for metadata, and the Arrow Flight service clients talk to.
  *
- * <p>A single node is a cluster of one: every group has this node as its only member. The
- * groups are built from a peer list, so more members can be configured without a redesign.
+ * <p>The groups come from the static member list ({@code peers}) through {@link ClusterLayout}.
+ * A single node is a cluster of one: every group has this node as its only member.
  */
 public final class PyralogNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PyralogNode.class);
+  /** The metadata group's voters; further nodes follow it as listeners. */
+  static final int METADATA_VOTERS = 3;
 
   private final NodeConfig config;
+  private final ClusterLayout layout;
   private final RaftPeer self;
-  private final List<RaftPeer> peers;
   private FileChannel lockChannel;
   private FileLock lock;
   private MetadataStore store;
   private MetadataStateMachine metadataSm;
-  private final List<ReplicaSetStateMachine> replicaSets = new ArrayList<>();
-  private final List<ReplicaSetWriter> writers = new ArrayList<>();
+  /** The replica sets this node is a member of, by index. */
+  private final Map<Integer, ReplicaSetStateMachine> replicaSets = new TreeMap<>();
+  private final Map<Integer, ReplicaSetWriter> writers = new ConcurrentHashMap<>();
+  private final Map<RaftGroupId, GroupClient> groupClients = new ConcurrentHashMap<>();
   private RaftServer raft;
-  private RaftSubmitter metadataSubmitter;
   private BufferAllocator allocator;
   private FlightServer flight;
   private PyralogFlightProducer flightProducer;
   private TopicAdmin admin;
+  private ClusterView clusterView;
   private ScheduledExecutorService scheduler;
   private volatile boolean closed;
   private final CompletableFuture<Void> stopping = new CompletableFuture<>();
 
   public PyralogNode(NodeConfig config) {
     this.config = config;
-    this.self = RaftPeer.newBuilder()
-        .setId(peerId(config.nodeId()))
-        .setAddress(config.host() + ":" + config.raftPort())
-        .build();
-    this.peers = List.of(self);
+    this.layout = new ClusterLayout(config.peers(), config.replicaSets());
+    this.self = raftPeer(layout.node(config.nodeId()), 0, false);
+  }
+
+  private static RaftPeer raftPeer(PeerAddress p, int priority, boolean listener) {
+    RaftPeer.Builder b = RaftPeer.newBuilder()
+        .setId(peerId(p.nodeId()))
+        .setAddress(p.raftAddress())
+        .setPriority(priority);
+    if (listener) {
+      b.setStartupRole(RaftPeerRole.LISTENER);
+    }
+    return b.build();
+  }
+
+  /** The metadata group: every node, the first {@value #METADATA_VOTERS} as voters. */
+  RaftGroup metadataGroup() {
+    List<RaftPeer> members = new ArrayList<>();
+    List<PeerAddress> nodes = layout.nodes();
+    for (int i = 0; i < nodes.size(); i++) {
+      members.add(raftPeer(nodes.get(i), 0, i >= METADATA_VOTERS));
+    }
+    return RaftGroup.valueOf(Groups.metadata(), members);
+  }
+
+  /** A replica set's group; its preferred leader has the higher priority, so leadership returns. */
+  RaftGroup replicaSetGroup(ReplicaSetSpec spec) {
+    List<RaftPeer> members = new ArrayList<>();
+    for (int id : spec.members()) {
+      members.add(raftPeer(layout.node(id), id == spec.preferredLeader() ? 1 : 0, false));
+    }
+    return RaftGroup.valueOf(Groups.replicaSet(spec.index()), members);
+  }
+
+  public static int nodeIdOf(RaftPeerId id) {
+    return Integer.parseInt(id.toString().substring(1));
+  }
+
+  public ClusterLayout layout() {
+    return layout;
+  }
+
+  public ClusterView clusterView() {
+    return clusterView;
   }
 
   public static RaftPeerId peerId(int nodeId) {
@@ -94,12 +145,34 @@ public final class PyralogNode implements AutoCloseable {
     return allocator;
   }
 
+  /** The state machine of a replica set this node is a member of, or null. */
   public ReplicaSetStateMachine replicaSet(int index) {
     return replicaSets.get(index);
   }
 
+  /** The replica sets this node is a member of. */
+  public Map<Integer, ReplicaSetStateMachine> hostedReplicaSets() {
+    return replicaSets;
+  }
+
+  /** The group-commit writer of a replica set this node is a member of, or null. */
   public ReplicaSetWriter writer(int index) {
     return writers.get(index);
+  }
+
+  /** A client that reaches a group's leader from this node, whether it is a member or not. */
+  public GroupClient groupClient(RaftGroupId id) {
+    return groupClients.computeIfAbsent(id, k -> {
+      if (k.equals(Groups.metadata())) {
+        return new GroupClient(metadataGroup());
+      }
+      for (ReplicaSetSpec spec : layout.replicaSets()) {
+        if (Groups.replicaSet(spec.index()).equals(k)) {
+          return new GroupClient(replicaSetGroup(spec));
+        }
+      }
+      throw new IllegalArgumentException("Unknown Raft group " + k);
+    });
   }
 
   /** Completes when the node begins to stop; long polls wait on it so they end at once. */
@@ -109,10 +182,6 @@ public final class PyralogNode implements AutoCloseable {
 
   RaftServer raft() {
     return raft;
-  }
-
-  RaftSubmitter metadataSubmitter() {
-    return metadataSubmitter;
   }
 
   MetadataStore store() {
@@ -126,21 +195,28 @@ public final class PyralogNode implements AutoCloseable {
       Files.createDirectories(config.dataDir());
       lockDataDir();
       store = new MetadataStore(config.dataDir().resolve("metadata"));
-      metadataSm = new MetadataStateMachine(store, config.replicaSets());
-      for (int i = 0; i < config.replicaSets(); i++) {
-        replicaSets.add(new ReplicaSetStateMachine(Groups.replicaSetName(i),
-            config.dataDir().resolve("replica-sets").resolve(Groups.replicaSetName(i))));
+      metadataSm = new MetadataStateMachine(store, layout);
+      for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
+        replicaSets.put(spec.index(), new ReplicaSetStateMachine(spec.name(),
+            config.dataDir().resolve("replica-sets").resolve(spec.name())));
       }
       startRaft();
       allocator = new RootAllocator();
+      clusterView = new ClusterView(this);
       admin = new TopicAdmin(this);
-      admin.reconcilePartitions();
-      startFlight();
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pyralog-retention");
+      scheduler = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "pyralog-scheduler");
         t.setDaemon(true);
         return t;
       });
+      if (config.clustered()) {
+        // Peers may still be starting: registering and reconciling wait for a majority.
+        scheduler.execute(this::registerAndReconcile);
+      } else {
+        admin.registerNode();
+        admin.reconcilePartitions();
+      }
+      startFlight();
       scheduler.scheduleWithFixedDelay(this::enforceRetention, config.retentionCheckIntervalMs(),
           config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
@@ -172,8 +248,31 @@ public final class PyralogNode implements AutoCloseable {
     }
   }
 
+  /** Registers this node's client address and repairs partitions, retrying until it works. */
+  private void registerAndReconcile() {
+    long delayMs = 200;
+    while (!closed) {
+      try {
+        admin.registerNode();
+        if (clusterView.isMetadataLeader()) {
+          admin.reconcilePartitions();
+        }
+        return;
+      } catch (RuntimeException e) {
+        LOG.info("Waiting for a majority of the cluster to register this node: {}",
+            e.getMessage());
+        try {
+          Thread.sleep(delayMs);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        delayMs = Math.min(5_000, delayMs * 2);
+      }
+    }
+  }
+
   private void startRaft() throws Exception {
-    RaftGroup metadataGroup = RaftGroup.valueOf(Groups.metadata(), peers);
+    RaftGroup metadataGroup = metadataGroup();
     // A restart recovers the groups found on disk; only the very first start formats.
     boolean existing = Files.isDirectory(config.dataDir().resolve("raft")
         .resolve(Groups.metadata().getUuid().toString()));
@@ -196,24 +295,29 @@ public final class PyralogNode implements AutoCloseable {
     Set<RaftGroupId> hosted = new HashSet<>();
     raft.getGroupIds().forEach(hosted::add);
     ClientId clientId = ClientId.randomId();
-    for (int i = 0; i < replicaSets.size(); i++) {
-      RaftGroupId id = Groups.replicaSet(i);
+    for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
+      RaftGroupId id = Groups.replicaSet(spec.index());
       if (!hosted.contains(id)) {
         RaftClientReply reply = raft.groupManagementAsync(GroupManagementRequest.newAdd(
-            clientId, self.getId(), i + 1, RaftGroup.valueOf(id, peers))).get(30, TimeUnit.SECONDS);
+            clientId, self.getId(), spec.index() + 1, replicaSetGroup(spec)))
+            .get(30, TimeUnit.SECONDS);
         if (!reply.isSuccess()) {
-          throw new IllegalStateException("Cannot create replica set " + i + ": "
+          throw new IllegalStateException("Cannot create replica set " + spec.name() + ": "
               + reply.getException());
         }
-        LOG.info("Created replica set {} (Raft group {})", Groups.replicaSetName(i), id);
+        LOG.info("Joined replica set {} (Raft group {}, members {})", spec.name(), id,
+            spec.members());
       }
     }
-    metadataSubmitter = new RaftSubmitter(raft, Groups.metadata());
-    awaitLeader(Groups.metadata());
-    for (int i = 0; i < replicaSets.size(); i++) {
-      awaitLeader(Groups.replicaSet(i));
-      writers.add(new ReplicaSetWriter(Groups.replicaSetName(i),
-          new RaftSubmitter(raft, Groups.replicaSet(i)), config.entryMaxBytes(),
+    if (!config.clustered()) {
+      awaitLeader(Groups.metadata());
+    }
+    for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
+      if (!config.clustered()) {
+        awaitLeader(Groups.replicaSet(spec.index()));
+      }
+      writers.put(spec.index(), new ReplicaSetWriter(spec.name(),
+          new RaftSubmitter(raft, Groups.replicaSet(spec.index())), config.entryMaxBytes(),
           config.maxInflightEntries()));
     }
   }
@@ -222,13 +326,14 @@ public final class PyralogNode implements AutoCloseable {
     if (id.equals(Groups.metadata())) {
       return metadataSm;
     }
-    for (int i = 0; i < replicaSets.size(); i++) {
-      if (id.equals(Groups.replicaSet(i))) {
-        return replicaSets.get(i);
+    for (Map.Entry<Integer, ReplicaSetStateMachine> e : replicaSets.entrySet()) {
+      if (id.equals(Groups.replicaSet(e.getKey()))) {
+        return e.getValue();
       }
     }
-    throw new IllegalStateException("Raft group " + id + " found in " + config.dataDir()
-        + " is not configured on this node (replica.sets=" + config.replicaSets() + ")");
+    throw Errors.INVALID_CONFIG.exception("Raft group " + id + " found in " + config.dataDir()
+        + " is not in this node's layout (peers=" + config.peers() + ", replica.sets="
+        + config.replicaSets() + "); start the node with the peers it was created with");
   }
 
   private void awaitLeader(RaftGroupId id) throws Exception {
@@ -236,9 +341,6 @@ public final class PyralogNode implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       RaftServer.Division d = raft.getDivision(id);
       if (d.getInfo().isLeader() && d.getInfo().isLeaderReady()) {
-        return;
-      }
-      if (peers.size() > 1 && d.getInfo().getLeaderId() != null) {
         return;
       }
       Thread.sleep(20);
@@ -265,7 +367,7 @@ public final class PyralogNode implements AutoCloseable {
 
   private void enforceRetention() {
     long now = System.currentTimeMillis();
-    for (ReplicaSetStateMachine rs : replicaSets) {
+    for (ReplicaSetStateMachine rs : replicaSets.values()) {
       try {
         rs.enforceRetention(now);
       } catch (RuntimeException e) {
@@ -313,9 +415,10 @@ public final class PyralogNode implements AutoCloseable {
         LOG.debug("Flight close: {}", e.getMessage());
       }
     }
-    for (ReplicaSetWriter w : writers) {
+    for (ReplicaSetWriter w : writers.values()) {
       w.close();
     }
+    groupClients.values().forEach(GroupClient::close);
     if (raft != null) {
       try {
         raft.close();

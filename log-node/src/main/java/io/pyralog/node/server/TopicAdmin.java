@@ -9,6 +9,7 @@ import io.pyralog.common.protocol.Actions.TopicInfo;
 import io.pyralog.common.protocol.Json;
 import io.pyralog.common.schema.RawSchema;
 import io.pyralog.common.schema.SchemaJson;
+import io.pyralog.node.cluster.PeerAddress;
 import io.pyralog.node.metadata.TopicNames;
 import io.pyralog.node.metadata.TopicRecord;
 import io.pyralog.node.replication.Groups;
@@ -27,8 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +55,17 @@ public final class TopicAdmin {
           + " is invalid: use between 1 and " + MAX_PARTITIONS);
     }
     int rf = req.replicationFactor() == null ? 1 : req.replicationFactor();
-    int nodes = 1;
+    int nodes = node.layout().nodeCount();
     if (rf < 1 || rf > nodes) {
       throw Errors.INVALID_REPLICATION_FACTOR.exception("Replication factor " + rf
           + " is invalid: this cluster has " + nodes + " node" + (nodes == 1 ? "" : "s")
-          + ", so use 1");
+          + ", so use 1" + (nodes == 1 ? "" : " to " + nodes));
+    }
+    List<Integer> live = node.clusterView().liveNodes();
+    if (rf > live.size()) {
+      throw Errors.INVALID_REPLICATION_FACTOR.exception("Replication factor " + rf
+          + " is larger than the " + live.size() + " live node(s) " + live + " of " + nodes
+          + "; start the stopped nodes or use a smaller --replication-factor");
     }
     String schema = null;
     if (req.schema() != null && !req.schema().isBlank()) {
@@ -139,8 +144,12 @@ public final class TopicAdmin {
       throw Errors.UNKNOWN_TOPIC_OR_PARTITION.exception("Partition " + partition + " of topic '"
           + t.name() + "' does not exist; the topic has partitions 0-" + (t.partitions() - 1));
     }
-    PartitionLog log = node.replicaSet(t.replicaSets().get(partition))
-        .partition(t.topicId(), partition);
+    int rs = t.replicaSets().get(partition);
+    ReplicaSetStateMachine sm = node.replicaSet(rs);
+    if (sm == null) {
+      throw notHosted(t, partition, rs);
+    }
+    PartitionLog log = sm.partition(t.topicId(), partition);
     if (log == null) {
       throw Errors.UNAVAILABLE.exception("Partition " + partition + " of topic '" + t.name()
           + "' is not ready yet; retry shortly");
@@ -148,37 +157,36 @@ public final class TopicAdmin {
     return log;
   }
 
+  /** Fails with NOT_LEADER unless this node leads the partition's replica set. */
+  public void requireLeader(TopicRecord t, int partition) {
+    int rs = t.replicaSets().get(partition);
+    if (node.clusterView().leaderNode(rs) != config.nodeId()) {
+      throw notHosted(t, partition, rs);
+    }
+  }
+
+  /** NOT_LEADER for a partition whose replica set has no member here. */
+  public ApiException notHosted(TopicRecord t, int partition, int rs) {
+    int leader = node.clusterView().leaderNode(rs);
+    return Errors.NOT_LEADER.exception("Partition " + partition + " of topic '" + t.name()
+        + "' is not led by node " + config.nodeId() + (leader < 0 ? "" : "; its leader is node "
+        + leader) + ". Refresh metadata and retry.");
+  }
+
   public TopicInfo info(TopicRecord t) {
     List<PartitionInfo> parts = new ArrayList<>(t.partitions());
     for (int p = 0; p < t.partitions(); p++) {
       int rs = t.replicaSets().isEmpty() ? 0 : t.replicaSets().get(p);
       ReplicaSetStateMachine sm = node.replicaSet(rs);
-      PartitionLog log = sm.partition(t.topicId(), p);
-      parts.add(new PartitionInfo(p, Groups.replicaSetName(rs), leaderNode(rs),
-          leaderAddress(rs), log == null ? -1 : log.logStartOffset(),
+      PartitionLog log = sm == null ? null : sm.partition(t.topicId(), p);
+      int leader = node.clusterView().leaderNode(rs);
+      parts.add(new PartitionInfo(p, Groups.replicaSetName(rs), leader,
+          node.clusterView().address(leader), log == null ? -1 : log.logStartOffset(),
           log == null ? -1 : log.logEndOffset()));
     }
     return new TopicInfo(t.name(), t.topicId(), t.partitions(), t.replicationFactor(),
         t.schema() == null ? SchemaJson.toJson(RawSchema.SCHEMA) : t.schema(), t.raw(),
         t.retentionMs(), t.retentionBytes(), t.segmentBytes(), t.segmentMs(), parts);
-  }
-
-  int leaderNode(int replicaSet) {
-    try {
-      RaftServer.Division d = node.raft().getDivision(Groups.replicaSet(replicaSet));
-      RaftPeerId leader = d.getInfo().isLeader() ? d.getId() : d.getInfo().getLeaderId();
-      if (leader == null) {
-        return -1;
-      }
-      return Integer.parseInt(leader.toString().substring(1));
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
-  String leaderAddress(int replicaSet) {
-    int leader = leaderNode(replicaSet);
-    return leader == config.nodeId() ? config.advertisedAddress() : null;
   }
 
   // ---- offsets -----------------------------------------------------------------------------
@@ -190,6 +198,7 @@ public final class TopicAdmin {
     List<PartitionOffset> result = new ArrayList<>();
     for (int p : partitions) {
       PartitionLog log = partitionLog(t, p);
+      requireLeader(t, p);
       long offset = switch (spec) {
         case "earliest" -> log.logStartOffset();
         case "latest" -> log.logEndOffset();
@@ -246,8 +255,27 @@ public final class TopicAdmin {
   }
 
   public Actions.ClusterInfo clusterInfo() {
-    return new Actions.ClusterInfo("pyralog",
-        List.of(new Actions.NodeInfo(config.nodeId(), config.host(), config.port())));
+    List<Actions.NodeInfo> nodes = new ArrayList<>();
+    for (PeerAddress p : node.layout().nodes()) {
+      String address = node.clusterView().address(p.nodeId());
+      if (address == null) {
+        nodes.add(new Actions.NodeInfo(p.nodeId(), p.host(), -1));
+      } else {
+        int colon = address.lastIndexOf(':');
+        nodes.add(new Actions.NodeInfo(p.nodeId(), address.substring(0, colon),
+            Integer.parseInt(address.substring(colon + 1))));
+      }
+    }
+    return new Actions.ClusterInfo("pyralog", nodes);
+  }
+
+  /** Records this node's client address in the metadata, unless it is already there. */
+  void registerNode() {
+    String address = config.advertisedAddress();
+    if (!address.equals(node.store().nodeAddresses().get(config.nodeId()))) {
+      metadata(MetadataCommand.registerNode(config.nodeId(), address));
+      LOG.info("Registered node {} with client address {}", config.nodeId(), address);
+    }
   }
 
   // ---- replica set bookkeeping -------------------------------------------------------------
@@ -264,19 +292,23 @@ public final class TopicAdmin {
       byId.put(t.topicId(), t);
       boolean missing = false;
       for (int p = 0; p < t.partitions(); p++) {
-        missing |= node.replicaSet(t.replicaSets().get(p)).partition(t.topicId(), p) == null;
+        ReplicaSetStateMachine sm = node.replicaSet(t.replicaSets().get(p));
+        missing |= sm != null && sm.partition(t.topicId(), p) == null;
       }
       if (missing) {
         LOG.info("Restoring missing partitions of topic '{}'", t.name());
         ensurePartitions(t);
       }
     }
-    for (int rs = 0; rs < node.config().replicaSets(); rs++) {
-      for (long id : node.replicaSet(rs).topicIds()) {
-        if (!byId.containsKey(id)) {
+    // Only ids below the next topic id were ever allocated: a topic this node's metadata does
+    // not know of yet is newer than that, and must not be mistaken for a deleted one.
+    long nextTopicId = node.store().nextTopicId();
+    for (Map.Entry<Integer, ReplicaSetStateMachine> e : node.hostedReplicaSets().entrySet()) {
+      for (long id : e.getValue().topicIds()) {
+        if (!byId.containsKey(id) && id < nextTopicId) {
           LOG.info("Removing partitions of deleted topic id {} from {}", id,
-              Groups.replicaSetName(rs));
-          await(node.writer(rs).control(ReplicaSetControl.deletePartitions(id)));
+              e.getValue().name());
+          await(control(e.getKey(), ReplicaSetControl.deletePartitions(id)));
         }
       }
     }
@@ -288,7 +320,7 @@ public final class TopicAdmin {
       byReplicaSet.computeIfAbsent(t.replicaSets().get(p), k -> new ArrayList<>()).add(p);
     }
     List<CompletableFuture<Void>> futures = new ArrayList<>();
-    byReplicaSet.forEach((rs, parts) -> futures.add(node.writer(rs).control(
+    byReplicaSet.forEach((rs, parts) -> futures.add(control(rs,
         ReplicaSetControl.createPartitions(t.topicId(), t.name(), parts,
             t.logConfig(config.defaultLogConfig().indexIntervalBytes())))));
     futures.forEach(this::await);
@@ -297,13 +329,20 @@ public final class TopicAdmin {
   private void removePartitions(TopicRecord t) {
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     for (int rs : new java.util.TreeSet<>(t.replicaSets())) {
-      futures.add(node.writer(rs).control(ReplicaSetControl.deletePartitions(t.topicId())));
+      futures.add(control(rs, ReplicaSetControl.deletePartitions(t.topicId())));
     }
     futures.forEach(this::await);
   }
 
+  /** Writes a control entry to a replica set through its leader, wherever that is. */
+  private CompletableFuture<Void> control(int replicaSet, byte[] entry) {
+    return node.groupClient(Groups.replicaSet(replicaSet)).submit(entry)
+        .thenApply(reply -> (Void) null);
+  }
+
   private MetadataCommand.Reply metadata(MetadataCommand command) {
-    byte[] reply = await(node.metadataSubmitter().submit(Json.write(command))).toByteArray();
+    byte[] reply = await(node.groupClient(Groups.metadata()).submit(Json.write(command)))
+        .toByteArray();
     MetadataCommand.Reply r = Json.read(reply, MetadataCommand.Reply.class);
     if (r.error() != null) {
       throw Errors.forName(r.error()).exception(r.message());

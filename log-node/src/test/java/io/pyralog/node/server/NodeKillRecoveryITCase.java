@@ -2,23 +2,18 @@ package io.pyralog.node.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pyralog.client.ArrowBatch;
-import io.pyralog.client.ConsumerBatches;
-import io.pyralog.client.ConsumerRecord;
 import io.pyralog.client.NewTopic;
 import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.PyralogClient;
-import io.pyralog.client.PyralogConsumer;
 import io.pyralog.client.PyralogProducer;
-import io.pyralog.client.TopicPartition;
 import io.pyralog.node.testing.NodeProcess;
 import io.pyralog.node.testing.PyralogClusterExtension;
+import io.pyralog.node.testing.TopicReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -115,7 +110,7 @@ class NodeKillRecoveryITCase {
 
     // 3. Restart and read everything back.
     node = startNode();
-    List<String> values = readAll(node.bootstrap());
+    List<String> values = TopicReader.readAll(node.bootstrap(), TOPIC, 4);
     Set<String> unique = new HashSet<>(values);
     assertThat(values).as("no record is stored twice").hasSameSizeAs(unique);
     for (int i = 0; i < CLI_RECORDS; i++) {
@@ -127,32 +122,6 @@ class NodeKillRecoveryITCase {
     for (String v : unique) {
       assertThat(v).matches("(cli|client)-\\d+");
     }
-  }
-
-  private List<String> readAll(String bootstrap) {
-    List<String> values = new ArrayList<>();
-    try (PyralogClient client = PyralogClient.create(bootstrap);
-        PyralogConsumer consumer = client.consumer()) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (int p = 0; p < 4; p++) {
-        parts.add(new TopicPartition(TOPIC, p));
-      }
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        assertThat(System.nanoTime()).as("read back within 60 s").isLessThan(deadline);
-        try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(500))) {
-          for (ArrowBatch b : batches.batches()) {
-            for (ConsumerRecord r : b.records()) {
-              values.add(new String(r.value(), StandardCharsets.UTF_8));
-            }
-          }
-        }
-      }
-    }
-    return values;
   }
 
   private static String runCli(String stdin, String... args) throws Exception {

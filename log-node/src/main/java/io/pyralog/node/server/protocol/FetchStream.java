@@ -80,7 +80,8 @@ final class FetchStream {
       topic = admin.requireTopic(t.topic());
       full = admin.schemaOf(topic);
       projection = projection(topic, full, t.columns());
-      positions = positions(topic, t.effectivePartitions());
+      positions = positions(topic, t.effectivePartitions(),
+          Boolean.TRUE.equals(t.allowFollower()));
     } catch (ApiException e) {
       listener.error(Errors.toFlight(e));
       return;
@@ -197,10 +198,14 @@ final class FetchStream {
     return result;
   }
 
-  private List<Position> positions(TopicRecord topic, List<FetchPartition> requested) {
+  private List<Position> positions(TopicRecord topic, List<FetchPartition> requested,
+      boolean allowFollower) {
     List<Position> result = new ArrayList<>();
     for (FetchPartition fp : requested) {
       PartitionLog log = admin.partitionLog(topic, fp.partition());
+      if (!allowFollower) {
+        admin.requireLeader(topic, fp.partition());
+      }
       long start = log.logStartOffset();
       long end = log.logEndOffset();
       long offset = fp.offset();

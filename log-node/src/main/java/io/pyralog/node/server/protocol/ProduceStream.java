@@ -11,6 +11,7 @@ import io.pyralog.common.record.StoredBatchEncoder;
 import io.pyralog.common.schema.SchemaCompatibility;
 import io.pyralog.node.metadata.TopicRecord;
 import io.pyralog.node.replication.AppendResult;
+import io.pyralog.node.replication.ReplicaSetWriter;
 import io.pyralog.node.server.PyralogNode;
 import io.pyralog.node.server.TopicAdmin;
 import java.util.ArrayDeque;
@@ -202,8 +203,12 @@ final class ProduceStream implements Runnable {
           + "message.max.bytes; send smaller batches (lower batch.size)");
     }
     int p = partition;
-    CompletableFuture<AppendResult> appended = node.writer(topic.replicaSets().get(partition))
-        .append(topic.topicId(), partition, encoded.array(), encoded.length());
+    ReplicaSetWriter writer = node.writer(topic.replicaSets().get(partition));
+    if (writer == null) {
+      throw node.admin().notHosted(topic, partition, topic.replicaSets().get(partition));
+    }
+    CompletableFuture<AppendResult> appended = writer.append(topic.topicId(), partition,
+        encoded.array(), encoded.length());
     return appended.handle((r, t) -> {
       if (t != null) {
         Throwable c = t.getCause() != null ? t.getCause() : t;

@@ -100,7 +100,7 @@ public final class PyralogFlightProducer implements FlightProducer {
     List<FlightEndpoint> endpoints = new ArrayList<>();
     for (Actions.PartitionInfo p : info.partitionInfo()) {
       FetchTicket ticket = new FetchTicket(t.name(), p.partition(), FetchTicket.EARLIEST,
-          p.highWatermark() < 0 ? null : p.highWatermark(), null, null, 0L, null);
+          p.highWatermark() < 0 ? null : p.highWatermark(), null, null, 0L, null, null);
       String address = p.leaderAddress() == null ? node.config().advertisedAddress()
           : p.leaderAddress();
       int colon = address.lastIndexOf(':');

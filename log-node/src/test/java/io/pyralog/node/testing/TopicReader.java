@@ -1,0 +1,49 @@
+package io.pyralog.node.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pyralog.client.ArrowBatch;
+import io.pyralog.client.ConsumerBatches;
+import io.pyralog.client.ConsumerRecord;
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogConsumer;
+import io.pyralog.client.TopicPartition;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Reads a whole topic back, from the log start to the end offsets taken when it begins. */
+public final class TopicReader {
+  private TopicReader() {}
+
+  /** Every record value of partitions {@code 0..partitions-1}, as UTF-8 strings. */
+  public static List<String> readAll(String bootstrap, String topic, int partitions) {
+    List<String> values = new ArrayList<>();
+    try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", bootstrap,
+        "request.timeout.ms", "30000"));
+        PyralogConsumer consumer = client.consumer()) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        parts.add(new TopicPartition(topic, p));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        assertThat(System.nanoTime()).as("read back within 90 s").isLessThan(deadline);
+        try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(500))) {
+          for (ArrowBatch b : batches.batches()) {
+            for (ConsumerRecord r : b.records()) {
+              values.add(new String(r.value(), StandardCharsets.UTF_8));
+            }
+          }
+        }
+      }
+    }
+    return values;
+  }
+}
