@@ -2,6 +2,7 @@ package io.pyralog.client;
 
 import io.pyralog.common.annotation.PublicEvolving;
 import io.pyralog.common.protocol.Actions.ClusterInfo;
+import io.pyralog.common.protocol.Actions.NodeStatus;
 import io.pyralog.common.protocol.Actions.TopicInfo;
 import java.util.List;
 import java.util.Map;
@@ -33,5 +34,13 @@ public interface PyralogAdmin {
   /** The group's committed offsets; partitions without one are absent. */
   Map<Integer, Long> fetchOffsets(String group, String topic);
 
+  /** The nodes of the cluster and the client address each registered. */
   ClusterInfo clusterInfo();
+
+  /**
+   * The Raft groups of the node at {@code address} (host:port), as that node sees them: its role,
+   * the leader, the term, and the commit and applied indexes. One attempt, no retry, so that a
+   * status page can tell a node that is down.
+   */
+  NodeStatus nodeStatus(String address);
 }

@@ -7,6 +7,7 @@ import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions;
 import io.pyralog.common.protocol.Actions.ClusterInfo;
+import io.pyralog.common.protocol.Actions.NodeStatus;
 import io.pyralog.common.protocol.Actions.Offsets;
 import io.pyralog.common.protocol.Actions.PartitionOffset;
 import io.pyralog.common.protocol.Actions.TopicInfo;
@@ -148,6 +149,14 @@ public final class AdminImpl implements PyralogAdmin {
   @Override
   public ClusterInfo clusterInfo() {
     return rpc.call(Actions.CLUSTER_INFO, null, ClusterInfo.class);
+  }
+
+  @Override
+  public NodeStatus nodeStatus(String address) {
+    if (address == null || address.isBlank()) {
+      throw Errors.INVALID_REQUEST.exception("address is empty; pass a node's host:port");
+    }
+    return rpc.callAt(address, Actions.NODE_STATUS, null, NodeStatus.class);
   }
 
   private static Map<Integer, Long> toMap(Offsets offsets) {

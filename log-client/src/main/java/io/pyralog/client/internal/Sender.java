@@ -69,6 +69,8 @@ final class Sender implements Runnable {
     long retryAtNanos;
     int retryAttempt;
     boolean failedThisRound;
+    /** The last retriable error since the last acknowledgement, for the timeout message. */
+    String lastError;
 
     PartitionState(TopicPartition tp) {
       this.tp = tp;
@@ -244,6 +246,7 @@ final class Sender implements Runnable {
     if (ack.error() == null) {
       ps.unacked.remove(b);
       ps.retryAttempt = 0;
+      ps.lastError = null;
       complete(b, null, ack.baseOffset());
       return;
     }
@@ -290,6 +293,7 @@ final class Sender implements Runnable {
     }
     if (retriable) {
       ps.failedThisRound = true;
+      ps.lastError = error + ": " + message;
       ps.toResend.clear(); // the next round resends every unacknowledged batch
       if (error != Errors.OUT_OF_ORDER_SEQUENCE) {
         markStale(b.tp.topic(), now);
@@ -629,8 +633,8 @@ final class Sender implements Runnable {
             config.deliveryTimeoutMs());
         complete(b, Errors.REQUEST_TIMED_OUT.exception(b.recordCount() + " record(s) for " + ps.tp
             + " were not acknowledged within delivery.timeout.ms (" + config.deliveryTimeoutMs()
-            + " ms) after " + b.attempts + " attempt(s); they may or may not have been stored"),
-            -1L);
+            + " ms) after " + b.attempts + " attempt(s); they may or may not have been stored"
+            + (ps.lastError == null ? "" : ". Last error: " + ps.lastError)), -1L);
       }
     }
   }

@@ -27,6 +27,8 @@ public final class Actions {
   public static final String INIT_PRODUCER_ID = "init-producer-id";
   /** empty → {@link ClusterInfo}. */
   public static final String CLUSTER_INFO = "cluster-info";
+  /** empty → {@link NodeStatus}: the Raft groups of the node that answers, as it sees them. */
+  public static final String NODE_STATUS = "node-status";
 
   private Actions() {}
 
@@ -85,4 +87,33 @@ public final class Actions {
   public record NodeInfo(int id, String host, int port) {}
 
   public record ClusterInfo(String clusterId, List<NodeInfo> nodes) {}
+
+  /**
+   * One node's view of the Raft groups it is a member of.
+   *
+   * @param nodeId the node that answered
+   * @param groups the metadata group ({@code "metadata"}) and its replica sets ({@code "rs-N"})
+   */
+  public record NodeStatus(int nodeId, List<GroupStatus> groups) {}
+
+  /**
+   * A Raft group as one member sees it.
+   *
+   * @param name {@code metadata} or the replica set's name
+   * @param replicationFactor the number of members
+   * @param members node ids, the preferred leader first
+   * @param role this member's role: LEADER, FOLLOWER, CANDIDATE or LISTENER
+   * @param leader the leader's node id, or -1 when none is known
+   * @param term the current Raft term
+   * @param commitIndex the highest Raft index this member knows to be committed
+   * @param appliedIndex the highest Raft index this member has applied
+   * @param lastIndex the highest Raft index in this member's log
+   * @param memberCommits on the leader: each member's commit index as the leader last heard it
+   */
+  public record GroupStatus(String name, int replicationFactor, List<Integer> members,
+      String role, int leader, long term, long commitIndex, long appliedIndex, long lastIndex,
+      List<MemberCommit> memberCommits) {}
+
+  /** A member's commit index as the leader last heard it. */
+  public record MemberCommit(int nodeId, long commitIndex) {}
 }

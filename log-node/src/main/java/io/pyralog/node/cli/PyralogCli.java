@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Pyralog: an Arrow-native replicated log.",
     subcommands = {
       NodeCommand.class,
+      ClusterCommand.class,
       TopicCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
@@ -35,8 +36,9 @@ public final class PyralogCli implements Runnable {
       verbose |= a.equals("--verbose") || a.equals("-v");
     }
     boolean node = args.length >= 1 && args[0].equals("node");
+    boolean cluster = args.length >= 2 && args[0].equals("cluster") && args[1].equals("start");
     if (System.getProperty("pyralog.log.level") == null) {
-      System.setProperty("pyralog.log.level", verbose ? "DEBUG" : node ? "INFO" : "WARN");
+      System.setProperty("pyralog.log.level", verbose ? "DEBUG" : node || cluster ? "INFO" : "WARN");
     }
     System.exit(execute(args));
   }

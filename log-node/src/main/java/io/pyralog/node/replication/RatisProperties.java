@@ -44,7 +44,10 @@ public final class RatisProperties {
     RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024L,
         config.checkpointIntervalEntries()));
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // A single node purges up to its checkpoint. A cluster member keeps what the slowest member
+    // has not committed yet, so a follower that was down catches up from the log, and a
+    // snapshot install (which carries no partition data) is never needed for it.
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, !config.clustered());
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
 
     // Elections: low enough for sub-second failover, high enough not to flap under GC.

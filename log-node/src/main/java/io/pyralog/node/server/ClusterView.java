@@ -1,5 +1,7 @@
 package io.pyralog.node.server;
 
+import io.pyralog.common.errors.Errors;
+import io.pyralog.common.protocol.Actions;
 import io.pyralog.node.cluster.ClusterLayout;
 import io.pyralog.node.cluster.PeerAddress;
 import io.pyralog.node.cluster.PeerLiveness;
@@ -9,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -29,7 +33,9 @@ public final class ClusterView {
   private final PyralogNode node;
   private final ClusterLayout layout;
   private final PeerLiveness liveness;
+  private static final long QUORUM_CACHE_NANOS = 200_000_000L;
   private final Map<Integer, long[]> remoteLeaders = new ConcurrentHashMap<>();
+  private final Map<Integer, long[]> quorum = new ConcurrentHashMap<>();
 
   ClusterView(PyralogNode node) {
     this.node = node;
@@ -119,6 +125,84 @@ public final class ClusterView {
       }
     }
     return -1;
+  }
+
+  /**
+   * Fails with NOT_ENOUGH_REPLICAS when this node leads the replica set but fewer than a majority
+   * of its members (itself included) have answered it recently, so that a write is refused at
+   * once with the reason instead of waiting for a commit that cannot happen. The answer is cached
+   * for a moment: the check runs for every batch.
+   */
+  public void requireQuorum(int replicaSet, Supplier<String> what) {
+    long now = System.nanoTime();
+    long[] cached = quorum.get(replicaSet);
+    if (cached == null || now - cached[0] > QUORUM_CACHE_NANOS) {
+      cached = new long[] {now, reachableMembers(replicaSet)};
+      quorum.put(replicaSet, cached);
+    }
+    ReplicaSetSpec spec = layout.replicaSet(replicaSet);
+    int members = spec.replicationFactor();
+    int majority = members / 2 + 1;
+    if (cached[1] >= 0 && cached[1] < majority) {
+      throw Errors.NOT_ENOUGH_REPLICAS.exception(what.get() + " has " + cached[1] + " of " + members
+          + " replicas reachable from its leader (node " + node.config().nodeId()
+          + "); writes need a majority of " + majority + ". Start the stopped nodes of "
+          + spec.name() + " " + spec.members());
+    }
+  }
+
+  /** Members that answered the leader within the liveness timeout, or -1 when not leader. */
+  private long reachableMembers(int replicaSet) {
+    RaftServer.Division d = division(Groups.replicaSet(replicaSet));
+    if (d == null || !d.getInfo().isLeader()) {
+      return -1;
+    }
+    RoleInfoProto role = d.getInfo().getRoleInfoProto();
+    if (!role.hasLeaderInfo()) {
+      return -1;
+    }
+    long reachable = 1; // the leader itself
+    for (var follower : role.getLeaderInfo().getFollowerInfoList()) {
+      if (follower.getLastRpcElapsedTimeMs() <= node.config().livenessTimeoutMs()) {
+        reachable++;
+      }
+    }
+    return reachable;
+  }
+
+  /** This node's view of every Raft group it is a member of. */
+  public Actions.NodeStatus nodeStatus() {
+    List<Actions.GroupStatus> groups = new ArrayList<>();
+    RaftServer.Division metadata = division(Groups.metadata());
+    if (metadata != null) {
+      List<Integer> members = new ArrayList<>();
+      layout.nodes().forEach(p -> members.add(p.nodeId()));
+      groups.add(groupStatus("metadata", members, metadata));
+    }
+    for (ReplicaSetSpec spec : layout.replicaSetsOf(node.config().nodeId())) {
+      RaftServer.Division d = division(Groups.replicaSet(spec.index()));
+      if (d != null) {
+        groups.add(groupStatus(spec.name(), spec.members(), d));
+      }
+    }
+    return new Actions.NodeStatus(node.config().nodeId(), groups);
+  }
+
+  private static Actions.GroupStatus groupStatus(String name, List<Integer> members,
+      RaftServer.Division d) {
+    RaftPeerId leaderId = d.getInfo().isLeader() ? d.getId() : d.getInfo().getLeaderId();
+    List<Actions.MemberCommit> commits = new ArrayList<>();
+    if (d.getInfo().isLeader()) {
+      for (CommitInfoProto c : d.getCommitInfos()) {
+        commits.add(new Actions.MemberCommit(PyralogNode.nodeIdOf(
+            RaftPeerId.valueOf(c.getServer().getId())), c.getCommitIndex()));
+      }
+    }
+    var last = d.getRaftLog().getLastEntryTermIndex();
+    return new Actions.GroupStatus(name, members.size(), members,
+        d.getInfo().getCurrentRole().name(), leaderId == null ? -1 : PyralogNode.nodeIdOf(leaderId),
+        d.getInfo().getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(),
+        d.getInfo().getLastAppliedIndex(), last == null ? -1 : last.getIndex(), commits);
   }
 
   /** The client (Flight) address of a node, or null before it registered. */

@@ -295,6 +295,9 @@ public final class PyralogNode implements AutoCloseable {
     Set<RaftGroupId> hosted = new HashSet<>();
     raft.getGroupIds().forEach(hosted::add);
     ClientId clientId = ClientId.randomId();
+    for (RaftGroupId id : hosted) {
+      rejoinIfUnconfigured(id, clientId);
+    }
     for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
       RaftGroupId id = Groups.replicaSet(spec.index());
       if (!hosted.contains(id)) {
@@ -319,6 +322,55 @@ public final class PyralogNode implements AutoCloseable {
       writers.put(spec.index(), new ReplicaSetWriter(spec.name(),
           new RaftSubmitter(raft, Groups.replicaSet(spec.index())), config.entryMaxBytes(),
           config.maxInflightEntries()));
+    }
+  }
+
+  /**
+   * A node killed before the first entry of a group reached its disk restarts with the group's
+   * directory but no configuration in it, and Ratis shuts such a group down at its first election
+   * ("not in conf"). The group holds no data yet, so it is removed and joined again with the
+   * configuration the layout gives; the leader then sends it the whole log.
+   */
+  private void rejoinIfUnconfigured(RaftGroupId id, ClientId clientId) throws Exception {
+    RaftServer.Division d = raft.getDivision(id);
+    if (!d.getRaftConf().getCurrentPeers().isEmpty()
+        || d.getRaftLog().getLastEntryTermIndex() != null
+        || d.getStateMachine().getLatestSnapshot() != null) {
+      return;
+    }
+    RaftGroup group = null;
+    ReplicaSetSpec spec = null;
+    if (id.equals(Groups.metadata())) {
+      group = metadataGroup();
+    } else {
+      for (ReplicaSetSpec s : layout.replicaSetsOf(config.nodeId())) {
+        if (Groups.replicaSet(s.index()).equals(id)) {
+          spec = s;
+          group = replicaSetGroup(s);
+        }
+      }
+    }
+    if (group == null) {
+      return; // not in the layout: stateMachineFor has already refused it
+    }
+    LOG.warn("Raft group {} has no configuration on disk (this node stopped before its first "
+        + "entry was written); joining it again", spec == null ? "metadata" : spec.name());
+    RaftClientReply removed = raft.groupManagementAsync(GroupManagementRequest.newRemove(
+        clientId, self.getId(), 0, id, true, false)).get(30, TimeUnit.SECONDS);
+    if (!removed.isSuccess()) {
+      throw new IllegalStateException("Cannot remove unconfigured group " + id + ": "
+          + removed.getException());
+    }
+    if (spec != null) {
+      // the old state machine was closed with the group
+      replicaSets.put(spec.index(), new ReplicaSetStateMachine(spec.name(),
+          config.dataDir().resolve("replica-sets").resolve(spec.name())));
+    }
+    RaftClientReply added = raft.groupManagementAsync(GroupManagementRequest.newAdd(
+        clientId, self.getId(), 0, group)).get(30, TimeUnit.SECONDS);
+    if (!added.isSuccess()) {
+      throw new IllegalStateException("Cannot join group " + id + " again: "
+          + added.getException());
     }
   }
 

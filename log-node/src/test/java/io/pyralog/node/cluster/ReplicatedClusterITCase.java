@@ -55,7 +55,7 @@ class ReplicatedClusterITCase {
   }
 
   /** Waits until every partition of the topic has a leader with a known address. */
-  static TopicInfo awaitLeaders(PyralogAdmin admin, String topic) {
+  static TopicInfo awaitLeadersOf(PyralogAdmin admin, String topic) {
     TopicInfo[] info = new TopicInfo[1];
     Awaitility.await("leaders of " + topic).atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
@@ -73,7 +73,7 @@ class ReplicatedClusterITCase {
     try (PyralogClient client = client(); PyralogProducer producer = client.producer()) {
       client.admin().createTopic(NewTopic.builder(topic).partitions(partitions)
           .replicationFactor(3).build());
-      TopicInfo info = awaitLeaders(client.admin(), topic);
+      TopicInfo info = awaitLeadersOf(client.admin(), topic);
       assertThat(info.replicationFactor()).isEqualTo(3);
 
       for (int i = 0; i < records; i++) {

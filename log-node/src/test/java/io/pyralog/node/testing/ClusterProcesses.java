@@ -18,6 +18,8 @@ public final class ClusterProcesses implements AutoCloseable {
   private final String peers;
   private final List<String> extraArgs;
   private final NodeProcess[] nodes;
+  /** The output of each node's earlier processes, before its restarts. */
+  private final StringBuilder[] history;
 
   public ClusterProcesses(int size, List<String> extraArgs) throws IOException {
     this.baseDir = Files.createTempDirectory("pyralog-cluster-");
@@ -25,6 +27,7 @@ public final class ClusterProcesses implements AutoCloseable {
     this.raftPorts = new int[size];
     this.extraArgs = extraArgs;
     this.nodes = new NodeProcess[size];
+    this.history = new StringBuilder[size];
     StringJoiner p = new StringJoiner(",");
     for (int i = 0; i < size; i++) {
       ports[i] = PyralogClusterExtension.freePort();
@@ -47,6 +50,13 @@ public final class ClusterProcesses implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--node-id", Integer.toString(id), "--peers",
         peers));
     args.addAll(extraArgs);
+    if (history[id - 1] == null) {
+      history[id - 1] = new StringBuilder();
+    }
+    if (nodes[id - 1] != null) {
+      nodes[id - 1].close();
+      history[id - 1].append(nodes[id - 1].output()).append("---- restarted ----\n");
+    }
     nodes[id - 1] = new NodeProcess(dataDir(id), ports[id - 1], raftPorts[id - 1], args).start();
     return nodes[id - 1];
   }
@@ -107,11 +117,19 @@ public final class ClusterProcesses implements AutoCloseable {
     return sb.toString();
   }
 
+  /**
+   * Stops every node and keeps their output in {@code target/cluster-logs/<test>/node-N.log}, so
+   * that a failure can be read after the run.
+   */
   @Override
   public void close() throws Exception {
-    for (NodeProcess n : nodes) {
-      if (n != null) {
-        n.close();
+    Path logs = Path.of("target", "cluster-logs", baseDir.getFileName().toString());
+    Files.createDirectories(logs);
+    for (int i = 0; i < nodes.length; i++) {
+      if (nodes[i] != null) {
+        nodes[i].close();
+        Files.writeString(logs.resolve("node-" + (i + 1) + ".log"),
+            history[i] + nodes[i].output());
       }
     }
     PyralogClusterExtension.deleteRecursively(baseDir);

@@ -43,8 +43,13 @@ public final class NodeProcess implements AutoCloseable {
   public static List<String> cli(String... args) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:+UseG1GC", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-jar", jar().toString()));
+        "-Xmx512m", "-XX:+UseG1GC", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+    // -Dpyralog.ratis.log.level=INFO on the test JVM shows Ratis's own log in the nodes' output
+    String ratisLevel = System.getProperty("pyralog.ratis.log.level");
+    if (ratisLevel != null) {
+      cmd.add("-Dpyralog.ratis.log.level=" + ratisLevel);
+    }
+    cmd.addAll(List.of("-jar", jar().toString()));
     cmd.addAll(List.of(args));
     return cmd;
   }

@@ -203,9 +203,14 @@ final class ProduceStream implements Runnable {
           + "message.max.bytes; send smaller batches (lower batch.size)");
     }
     int p = partition;
-    ReplicaSetWriter writer = node.writer(topic.replicaSets().get(partition));
+    int rs = topic.replicaSets().get(partition);
+    ReplicaSetWriter writer = node.writer(rs);
     if (writer == null) {
-      throw node.admin().notHosted(topic, partition, topic.replicaSets().get(partition));
+      throw node.admin().notHosted(topic, partition, rs);
+    }
+    if (node.config().clustered()) {
+      node.clusterView().requireQuorum(rs, () -> "Partition " + partition + " of topic '"
+          + topic.name() + "'");
     }
     CompletableFuture<AppendResult> appended = writer.append(topic.topicId(), partition,
         encoded.array(), encoded.length());

@@ -142,6 +142,7 @@ public final class PyralogFlightProducer implements FlightProducer {
             Json.read(body, Actions.FetchOffsets.class));
         case Actions.INIT_PRODUCER_ID -> admin.initProducerId();
         case Actions.CLUSTER_INFO -> admin.clusterInfo();
+        case Actions.NODE_STATUS -> node.clusterView().nodeStatus();
         default -> throw Errors.INVALID_REQUEST.exception("Unknown action '" + action.getType()
             + "'; call ListActions for the supported ones");
       };
@@ -167,6 +168,8 @@ public final class PyralogFlightProducer implements FlightProducer {
     listener.onNext(new ActionType(Actions.FETCH_OFFSETS, "Fetch consumer group offsets"));
     listener.onNext(new ActionType(Actions.INIT_PRODUCER_ID, "Allocate an idempotent producer id"));
     listener.onNext(new ActionType(Actions.CLUSTER_INFO, "Nodes of the cluster"));
+    listener.onNext(new ActionType(Actions.NODE_STATUS,
+        "The Raft groups of this node: role, leader, term, commit and applied index"));
     listener.onCompleted();
   }
 }

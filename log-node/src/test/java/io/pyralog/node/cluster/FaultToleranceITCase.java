@@ -1,0 +1,272 @@
+package io.pyralog.node.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pyralog.client.NewTopic;
+import io.pyralog.client.ProducerRecord;
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogProducer;
+import io.pyralog.client.RecordMetadata;
+import io.pyralog.common.errors.ApiException;
+import io.pyralog.common.protocol.Actions.PartitionInfo;
+import io.pyralog.common.protocol.Actions.TopicInfo;
+import io.pyralog.node.testing.ClusterProcesses;
+import io.pyralog.node.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults with real processes and {@code kill -9} on a 3-node cluster, at replication factor 3.
+ * Every check compares exact record sets: each acknowledged record must be read back exactly
+ * once; records that were never acknowledged may be absent.
+ */
+class FaultToleranceITCase {
+  private static final String TOPIC = "faults";
+  private static final int PARTITIONS = 4;
+
+  private ClusterProcesses cluster;
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    // Small segments and frequent checkpoints, so recovery crosses rolls, checkpoints and purges.
+    cluster = new ClusterProcesses(3, List.of("-X", "segment.bytes=1048576",
+        "-X", "checkpoint.interval.entries=256")).start();
+    try (PyralogClient client = client()) {
+      client.admin().createTopic(NewTopic.builder(TOPIC).partitions(PARTITIONS)
+          .replicationFactor(3).build());
+      ReplicatedClusterITCase.awaitLeadersOf(client.admin(), TOPIC);
+    }
+  }
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private PyralogClient client() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap", cluster.bootstrap());
+    config.put("request.timeout.ms", "5000");
+    config.put("delivery.timeout.ms", "60000");
+    config.put("linger.ms", "5");
+    return PyralogClient.create(config);
+  }
+
+  /** Writes uniquely numbered records in the background until stopped. */
+  private final class Writer implements AutoCloseable {
+    final Set<String> acked = ConcurrentHashMap.newKeySet();
+    final Set<String> sent = ConcurrentHashMap.newKeySet();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final PyralogClient client = client();
+    final PyralogProducer producer = client.producer();
+    final Thread thread;
+
+    Writer(String prefix) {
+      thread = new Thread(() -> {
+        int i = 0;
+        while (running.get()) {
+          String value = prefix + "-" + i++;
+          sent.add(value);
+          producer.send(ProducerRecord.of(TOPIC, value.getBytes(StandardCharsets.UTF_8)))
+              .whenComplete((md, t) -> {
+                if (t == null) {
+                  acked.add(value);
+                } else {
+                  failed.incrementAndGet();
+                }
+              });
+          if (i % 100 == 0) {
+            sleepMs(5);
+          }
+        }
+      }, "writer-" + prefix);
+      thread.start();
+    }
+
+    /** Stops sending and waits for every outstanding record's outcome. */
+    @Override
+    public void close() throws Exception {
+      running.set(false);
+      thread.join(30_000);
+      producer.flush(Duration.ofSeconds(120));
+      producer.close();
+      client.close();
+    }
+  }
+
+  @Test
+  void leaderKilledTenTimesDuringProduceLosesAndDuplicatesNothing() throws Exception {
+    Writer writer = new Writer("kill");
+    try (PyralogClient admin = client()) {
+      for (int cycle = 1; cycle <= 10; cycle++) {
+        int before = writer.acked.size();
+        Awaitility.await("progress before kill " + cycle).atMost(Duration.ofSeconds(90))
+            .until(() -> writer.acked.size() > before + 2_000);
+        int leader = leaderOfPartition(admin, 0);
+        cluster.kill(leader);
+        int atKill = writer.acked.size();
+        // The survivors elect a new leader and the producer carries on through it.
+        Awaitility.await("progress after killing node " + leader).atMost(Duration.ofSeconds(90))
+            .until(() -> writer.acked.size() > atKill + 1_000);
+        cluster.start(leader);
+      }
+    } finally {
+      writer.close();
+    }
+    assertExactlyOnce(writer.acked, writer.sent);
+  }
+
+  @Test
+  void wholeClusterKilledAtOnceLosesNothingAcknowledged() throws Exception {
+    Writer writer = new Writer("all");
+    try {
+      Awaitility.await("progress").atMost(Duration.ofSeconds(90))
+          .until(() -> writer.acked.size() > 20_000);
+      for (int id = 1; id <= 3; id++) {
+        cluster.kill(id);
+      }
+      Set<String> ackedAtKill = new HashSet<>(writer.acked);
+      for (int id = 1; id <= 3; id++) {
+        cluster.start(id);
+      }
+      writer.running.set(false);
+      writer.close();
+      // What was acknowledged before the kill must be there, and so must what the producer
+      // delivered after the restart.
+      assertThat(writer.acked).containsAll(ackedAtKill);
+    } finally {
+      writer.close();
+    }
+    assertExactlyOnce(writer.acked, writer.sent);
+  }
+
+  @Test
+  void followerDownDuringHeavyWritesCatchesUpByteForByte() throws Exception {
+    int follower;
+    try (PyralogClient admin = client()) {
+      int leader = leaderOfPartition(admin, 0);
+      follower = leader % 3 + 1;
+    }
+    cluster.kill(follower);
+    Writer writer = new Writer("catch-up");
+    try {
+      Awaitility.await("heavy writes").atMost(Duration.ofSeconds(120))
+          .until(() -> writer.acked.size() > 60_000);
+    } finally {
+      writer.close();
+    }
+    cluster.start(follower);
+    int back = follower;
+    Awaitility.await("node " + back + " holds the same partition files as the others")
+        .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(() -> {
+          var expected = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(back % 3 + 1),
+              TOPIC);
+          var actual = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(back), TOPIC);
+          assertThat(actual.keySet()).isEqualTo(expected.keySet());
+          for (String f : expected.keySet()) {
+            assertThat(java.util.Arrays.equals(actual.get(f), expected.get(f)))
+                .as("%s on node %d", f, back).isTrue();
+          }
+        });
+    assertExactlyOnce(writer.acked, writer.sent);
+  }
+
+  @Test
+  void writesFailClearlyWithoutAMajorityAndResumeWhenANodeReturns() throws Exception {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap", cluster.bootstrap());
+    config.put("request.timeout.ms", "3000");
+    config.put("delivery.timeout.ms", "8000");
+    try (PyralogClient client = PyralogClient.create(config);
+        PyralogProducer producer = client.producer()) {
+      assertThat(send(producer, "before")).isNotNull();
+
+      // One node of three down: a majority remains and writes go on.
+      cluster.kill(3);
+      assertThat(send(producer, "minority-down")).isNotNull();
+
+      // Two down: no majority. The write fails within the delivery timeout, with an error that
+      // says why, rather than hanging.
+      cluster.kill(2);
+      CompletableFuture<RecordMetadata> doomed = producer.send(ProducerRecord.of(TOPIC,
+          "majority-down".getBytes(StandardCharsets.UTF_8)));
+      ExecutionException failure = null;
+      try {
+        doomed.get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        failure = e;
+      }
+      assertThat(failure).as("a write without a majority must fail").isNotNull();
+      assertThat(failure.getCause()).isInstanceOf(ApiException.class);
+      // e.g. "... not acknowledged within delivery.timeout.ms ... Last error: NOT_ENOUGH_REPLICAS:
+      // Partition 2 of topic 'faults' has 1 of 3 replicas reachable from its leader ..."
+      assertThat(failure.getCause().getMessage()).contains("delivery.timeout.ms")
+          .containsAnyOf("NOT_ENOUGH_REPLICAS", "NOT_LEADER", "no leader");
+
+      // One node back: a majority again, and writes resume.
+      cluster.start(2);
+      assertThat(send(producer, "after")).isNotNull();
+    }
+    List<String> values = TopicReader.readAll(cluster.bootstrap(), TOPIC, PARTITIONS);
+    assertThat(values).contains("before", "minority-down", "after");
+    assertThat(values).doesNotHaveDuplicates();
+  }
+
+  private static RecordMetadata send(PyralogProducer producer, String value) throws Exception {
+    return producer.send(ProducerRecord.of(TOPIC, value.getBytes(StandardCharsets.UTF_8)))
+        .get(90, TimeUnit.SECONDS);
+  }
+
+  private int leaderOfPartition(PyralogClient client, int partition) {
+    int[] leader = new int[1];
+    Awaitility.await("a leader for partition " + partition).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+          TopicInfo info = client.admin().describeTopic(TOPIC);
+          PartitionInfo p = info.partitionInfo().get(partition);
+          leader[0] = p.leaderAddress() == null ? -1 : cluster.idOf(p.leaderAddress());
+          return leader[0] > 0;
+        });
+    return leader[0];
+  }
+
+  /** Every acknowledged record exactly once; nothing that was never sent; no duplicates. */
+  private void assertExactlyOnce(Set<String> acked, Set<String> sent) {
+    List<String> values = TopicReader.readAll(cluster.bootstrap(), TOPIC, PARTITIONS);
+    Set<String> read = new HashSet<>(values);
+    assertThat(values).as("no record is stored twice").hasSameSizeAs(read);
+    Set<String> lost = new HashSet<>(acked);
+    lost.removeAll(read);
+    assertThat(lost).as("acknowledged records lost").isEmpty();
+    Set<String> unknown = new HashSet<>(read);
+    unknown.removeAll(sent);
+    assertThat(unknown).as("records that were never sent").isEmpty();
+    assertThat(acked).as("the writer made progress").isNotEmpty();
+  }
+
+  private static void sleepMs(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
