@@ -337,9 +337,20 @@ final class Sender implements Runnable {
 
   // ---- producer id --------------------------------------------------------------------------
 
+  /**
+   * Takes a new producer id once a batch's outcome became unknown (it expired unacknowledged).
+   * Batches that were already sent under the old id are first resolved under it, acknowledged
+   * or expired: giving them new sequence numbers under a new id would store them twice if the
+   * node had stored them already. Only then does the switch happen; new batches wait for it.
+   */
   private void maybeReinit(long now) {
     if (!reinitPending || totalOutstanding > 0) {
       return;
+    }
+    for (PartitionState ps : partitions.values()) {
+      if (!ps.unacked.isEmpty()) {
+        return;
+      }
     }
     LOG.info("{}: taking a new producer id because the outcome of a batch is unknown", name);
     closeAllStreams();
@@ -347,11 +358,7 @@ final class Sender implements Runnable {
     reinitPending = false;
     nextInitNanos = now;
     for (PartitionState ps : partitions.values()) {
-      int seq = 0;
-      for (ProducerBatch b : ps.unacked) {
-        b.sequence = seq++;
-      }
-      ps.nextSequence = seq;
+      ps.nextSequence = 0;
       ps.failedThisRound = false;
     }
   }
@@ -485,7 +492,8 @@ final class Sender implements Runnable {
   }
 
   private void resend(long now) {
-    if (!canSend()) {
+    // Retries go on under the current producer id even while a new one is pending.
+    if (idempotent && producerId == null) {
       return;
     }
     for (PartitionState ps : partitions.values()) {

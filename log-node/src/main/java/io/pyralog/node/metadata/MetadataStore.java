@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.rocksdb.FlushOptions;
@@ -49,6 +52,11 @@ public final class MetadataStore implements Closeable {
       throw new IllegalStateException("Cannot open metadata store at " + dir + ": "
           + e.getMessage(), e);
     }
+    loadTopics();
+  }
+
+  private void loadTopics() {
+    topics.clear();
     try (RocksIterator it = db.newIterator()) {
       byte[] prefix = bytes(TOPIC);
       for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
@@ -109,6 +117,42 @@ public final class MetadataStore implements Closeable {
       }
     }
     return result;
+  }
+
+  /** Every key and value of the store, and the Raft index they reflect, read atomically. */
+  public record Dump(long term, long index, List<byte[][]> entries) {}
+
+  public synchronized Dump dump() {
+    long[] applied = lastApplied();
+    List<byte[][]> entries = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        if (!Arrays.equals(it.key(), LAST_APPLIED)) {
+          entries.add(new byte[][] {it.key(), it.value()});
+        }
+      }
+    }
+    return new Dump(applied == null ? 0 : applied[0], applied == null ? -1 : applied[1],
+        entries);
+  }
+
+  /** Replaces the whole store with a dump taken from another member, in one atomic write. */
+  public synchronized void replaceWith(Dump dump) {
+    try (WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        batch.delete(it.key());
+      }
+      for (byte[][] kv : dump.entries()) {
+        batch.put(kv[0], kv[1]);
+      }
+      batch.put(LAST_APPLIED, ByteBuffer.allocate(16).putLong(dump.term()).putLong(dump.index())
+          .array());
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("Cannot replace the metadata store: " + e.getMessage(), e);
+    }
+    loadTopics();
+    sync();
   }
 
   /** A set of changes applied atomically together with the applied Raft index. */

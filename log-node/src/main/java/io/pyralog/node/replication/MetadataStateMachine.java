@@ -7,12 +7,16 @@ import io.pyralog.node.cluster.ClusterLayout;
 import io.pyralog.node.metadata.MetadataStore;
 import io.pyralog.node.metadata.TopicRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -36,6 +40,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
   private final MetadataStore store;
   private final ClusterLayout layout;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private volatile Supplier<ReplicaRebuild.Querier> querier;
 
   public MetadataStateMachine(MetadataStore store, ClusterLayout layout) {
     this.store = store;
@@ -62,6 +67,18 @@ public final class MetadataStateMachine extends BaseStateMachine {
     }
     LOG.info("Metadata: {} topics; checkpoint at Raft index {}", store.topics().size(),
         snapshot == null ? "none" : snapshot.getIndex());
+    StateMachineLifeCycle.running(getLifeCycle());
+  }
+
+  /** After a rebuild from the leader: the store already holds the copied state. */
+  @Override
+  public void reinitialize() {
+    StateMachineLifeCycle.running(getLifeCycle());
+  }
+
+  @Override
+  public void pause() {
+    StateMachineLifeCycle.paused(getLifeCycle());
   }
 
   @Override
@@ -141,6 +158,68 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
   private static MetadataCommand.Reply error(Errors e, String message) {
     return new MetadataCommand.Reply(e.name(), message, null, null);
+  }
+
+  /** Sets how this member reaches the leader when it must be rebuilt from it. */
+  public void setRebuildQuerier(Supplier<ReplicaRebuild.Querier> querier) {
+    this.querier = querier;
+  }
+
+  /** Answers a member that rebuilds itself: the whole store, as of its applied index. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      ReplicaQuery q = Json.read(request.getContent().toByteArray(), ReplicaQuery.class);
+      byte[] reply;
+      if (ReplicaQuery.DUMP.equals(q.type())) {
+        reply = Json.write(store.dump());
+      } else if (ReplicaQuery.REGISTERED.equals(q.type())) {
+        reply = Boolean.toString(store.nodeAddresses().containsKey(q.nodeId()))
+            .getBytes(StandardCharsets.UTF_8);
+      } else {
+        throw Errors.INVALID_REQUEST.exception("Unknown metadata query " + q.type());
+      }
+      return CompletableFuture.completedFuture(
+          Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Ratis calls this when the leader has purged metadata entries this member still needs (its
+   * data directory was wiped): the member copies the leader's whole store, which is small, and
+   * Ratis replays the leader's log after it.
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
+      TermIndex firstTermIndexInLog) {
+    if (!roleInfo.hasFollowerInfo() || !roleInfo.getFollowerInfo().hasLeaderInfo()) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "Metadata: asked to rebuild without a known leader"));
+    }
+    RaftPeerId leader = RaftPeerId.valueOf(
+        roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        ByteBuffer reply = querier.get().query(leader, ReplicaQuery.dump());
+        byte[] json = new byte[reply.remaining()];
+        reply.get(json);
+        MetadataStore.Dump dump = Json.read(json, MetadataStore.Dump.class);
+        store.replaceWith(dump);
+        TermIndex at = TermIndex.valueOf(dump.term(), dump.index());
+        SnapshotFiles.publish(storage, at, ("metadata copied from " + leader + " through index "
+            + dump.index() + "\n").getBytes(StandardCharsets.UTF_8));
+        LOG.info("Metadata: rebuilt from leader {} up to Raft index {} ({} topics)", leader,
+            dump.index(), store.topics().size());
+        pause(); // Ratis reloads a paused state machine, through reinitialize()
+        return at;
+      } catch (Exception e) {
+        LOG.warn("Metadata: rebuilding from leader {} failed, Ratis retries: {}", leader,
+            e.toString());
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
   }
 
   @Override

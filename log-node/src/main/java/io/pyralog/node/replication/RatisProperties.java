@@ -48,6 +48,15 @@ public final class RatisProperties {
     // has not committed yet, so a follower that was down catches up from the log, and a
     // snapshot install (which carries no partition data) is never needed for it.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, !config.clustered());
+    // ...and keeps one more checkpoint interval of entries, so that a member restarted within
+    // that window resumes from the log instead of copying a checkpoint.
+    if (config.clustered()) {
+      RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.checkpointIntervalEntries());
+    }
+    // A checkpoint holds no partition data, so Ratis must never install one on a member that
+    // fell behind the purged log. It tells the member's state machine instead, which copies the
+    // leader's checkpointed partitions (ReplicaRebuild).
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
 
     // Elections: low enough for sub-second failover, high enough not to flap under GC.

@@ -22,9 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -61,6 +64,8 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   private CompletableFuture<Void> checkpointInFlight = CompletableFuture.completedFuture(null);
   /** The newest checkpoint index returned to Ratis; apply thread only. */
   private long reportedCheckpointIndex = -1;
+  /** Reaches other members of this replica set, to rebuild this replica from its leader. */
+  private volatile Supplier<ReplicaRebuild.Querier> querier;
 
   /** The partitions of one topic hosted here. */
   static final class TopicPartitions {
@@ -88,6 +93,11 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
 
   public String name() {
     return name;
+  }
+
+  /** Sets how this replica reaches its leader when it must be rebuilt from it. */
+  public void setRebuildQuerier(Supplier<ReplicaRebuild.Querier> querier) {
+    this.querier = querier;
   }
 
   public DataSignal signal() {
@@ -126,6 +136,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
     recover();
+    StateMachineLifeCycle.running(getLifeCycle());
   }
 
   @Override
@@ -133,6 +144,12 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     checkpointInFlight.join();
     closeLogs();
     recover();
+    StateMachineLifeCycle.running(getLifeCycle());
+  }
+
+  @Override
+  public void pause() {
+    StateMachineLifeCycle.paused(getLifeCycle());
   }
 
   private void recover() throws IOException {
@@ -381,6 +398,90 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   private long latestCheckpointIndex() {
     SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
     return latest == null ? -1 : latest.getIndex();
+  }
+
+  /** Answers another member's rebuild queries: the latest checkpoint, and stored batches. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      ReplicaQuery q = Json.read(request.getContent().toByteArray(), ReplicaQuery.class);
+      ByteBuffer reply;
+      if (ReplicaQuery.CHECKPOINT.equals(q.type())) {
+        SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+        reply = ByteBuffer.wrap(latest == null ? new byte[0]
+            : Files.readAllBytes(latest.getFile().getPath()));
+      } else if (ReplicaQuery.READ.equals(q.type())) {
+        PartitionLog log = partition(q.topicId(), q.partition());
+        if (log == null) {
+          throw Errors.UNKNOWN_TOPIC_OR_PARTITION.exception(name + " has no partition "
+              + q.partition() + " of topic id " + q.topicId());
+        }
+        reply = ReplicaRebuild.read(log, q);
+      } else {
+        throw Errors.INVALID_REQUEST.exception("Unknown replica query " + q.type());
+      }
+      return CompletableFuture.completedFuture(
+          Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Ratis calls this when the leader has purged Raft entries this replica still needs: its data
+   * directory was wiped, or it was away while every other member checkpointed past it. The
+   * replica copies the leader's latest checkpoint (partitions and producer state), publishes it
+   * as its own, and Ratis then replays the leader's log after it.
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
+      TermIndex firstTermIndexInLog) {
+    if (!roleInfo.hasFollowerInfo() || !roleInfo.getFollowerInfo().hasLeaderInfo()) {
+      return CompletableFuture.failedFuture(new IllegalStateException(name
+          + ": asked to rebuild without a known leader"));
+    }
+    RaftPeerId leader = RaftPeerId.valueOf(
+        roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+    LOG.warn("{}: the leader {} no longer has the Raft entries this replica needs (its log starts "
+        + "at {}); rebuilding this replica from the leader's checkpoint", name, leader,
+        firstTermIndexInLog);
+    return CompletableFuture.supplyAsync(() -> rebuildFrom(leader, firstTermIndexInLog),
+        checkpointer);
+  }
+
+  private TermIndex rebuildFrom(RaftPeerId leader, TermIndex firstTermIndexInLog) {
+    try {
+      checkpointInFlight.join();
+      closeLogs();
+      deleteRecursively(dir);
+      Files.createDirectories(dir);
+      List<PartitionLog> copies = new ArrayList<>();
+      CheckpointManifest m;
+      try {
+        m = ReplicaRebuild.copyFrom(name, leader, querier.get(), p -> {
+          PartitionLog log = PartitionLog.open(dir.resolve(dirName(p.topic(), p.topicId()))
+              .resolve(Integer.toString(p.partition())), p.config());
+          copies.add(log);
+          return log;
+        });
+      } finally {
+        copies.forEach(PartitionLog::close);
+      }
+      if (firstTermIndexInLog != null && m.index() + 1 < firstTermIndexInLog.getIndex()) {
+        throw Errors.UNAVAILABLE.exception(name + ": the leader's checkpoint at index "
+            + m.index() + " ends before its log starts at " + firstTermIndexInLog.getIndex()
+            + "; retrying after its next checkpoint");
+      }
+      TermIndex at = TermIndex.valueOf(m.term(), m.index());
+      SnapshotFiles.publish(storage, at, Json.write(m));
+      LOG.info("{}: rebuilt from leader {} up to Raft index {}", name, leader, m.index());
+      pause(); // Ratis reloads a paused state machine, through reinitialize()
+      return at;
+    } catch (Exception e) {
+      LOG.warn("{}: rebuilding from leader {} failed, Ratis retries: {}", name, leader,
+          e.toString());
+      throw new java.util.concurrent.CompletionException(e);
+    }
   }
 
   @Override

@@ -10,11 +10,14 @@ import io.pyralog.node.replication.Groups;
 import io.pyralog.node.replication.MetadataStateMachine;
 import io.pyralog.node.replication.RaftSubmitter;
 import io.pyralog.node.replication.RatisProperties;
+import io.pyralog.node.replication.ReplicaQuery;
+import io.pyralog.node.replication.ReplicaRebuild;
 import io.pyralog.node.replication.ReplicaSetStateMachine;
 import io.pyralog.node.replication.ReplicaSetWriter;
 import io.pyralog.node.server.protocol.PyralogFlightProducer;
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -42,6 +45,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -79,6 +84,8 @@ public final class PyralogNode implements AutoCloseable {
   private ClusterView clusterView;
   private ScheduledExecutorService scheduler;
   private volatile boolean closed;
+  /** True when this start created the data directory's Raft groups. */
+  private boolean formatted;
   private final CompletableFuture<Void> stopping = new CompletableFuture<>();
 
   public PyralogNode(NodeConfig config) {
@@ -196,9 +203,9 @@ public final class PyralogNode implements AutoCloseable {
       lockDataDir();
       store = new MetadataStore(config.dataDir().resolve("metadata"));
       metadataSm = new MetadataStateMachine(store, layout);
+      metadataSm.setRebuildQuerier(() -> ReplicaRebuild.over(groupClient(Groups.metadata())));
       for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
-        replicaSets.put(spec.index(), new ReplicaSetStateMachine(spec.name(),
-            config.dataDir().resolve("replica-sets").resolve(spec.name())));
+        replicaSets.put(spec.index(), newReplicaSet(spec));
       }
       startRaft();
       allocator = new RootAllocator();
@@ -251,14 +258,19 @@ public final class PyralogNode implements AutoCloseable {
   /** Registers this node's client address and repairs partitions, retrying until it works. */
   private void registerAndReconcile() {
     long delayMs = 200;
+    boolean checkedReplacement = !formatted;
     while (!closed) {
       try {
+        if (!checkedReplacement) {
+          rebuildIfReplacement();
+          checkedReplacement = true;
+        }
         admin.registerNode();
         if (clusterView.isMetadataLeader()) {
           admin.reconcilePartitions();
         }
         return;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         LOG.info("Waiting for a majority of the cluster to register this node: {}",
             e.getMessage());
         try {
@@ -271,11 +283,55 @@ public final class PyralogNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A node that starts with an empty data directory although the cluster already knows it (its
+   * disk was wiped or replaced) must get its replicas back from the leaders. The leaders still
+   * remember how far it had replicated before, so each steps down once: the next leader starts
+   * from what the node really has, and, where the log it needs is purged, has it copy the
+   * leader's checkpoint instead (see {@code notifyInstallSnapshotFromLeader}).
+   */
+  private void rebuildIfReplacement() throws Exception {
+    ByteBuffer reply = ReplicaRebuild.over(groupClient(Groups.metadata()))
+        .query(null, ReplicaQuery.registered(config.nodeId()));
+    byte[] answer = new byte[reply.remaining()];
+    reply.get(answer);
+    if (!"true".equals(new String(answer, java.nio.charset.StandardCharsets.UTF_8))) {
+      return; // a new node of a new cluster
+    }
+    LOG.warn("Node {} starts with an empty data directory but the cluster already knows it; "
+        + "rebuilding its replicas from the leaders", config.nodeId());
+    List<RaftGroupId> groups = new ArrayList<>();
+    groups.add(Groups.metadata());
+    for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
+      if (spec.replicationFactor() > 1) {
+        groups.add(Groups.replicaSet(spec.index()));
+      }
+    }
+    // In parallel and without waiting: a step-down can take a while when the group's other
+    // members are slow, and registering this node must not wait for it.
+    for (RaftGroupId id : groups) {
+      CompletableFuture.runAsync(() -> {
+        try {
+          RaftClientReply r = groupClient(id).raftClient().admin().transferLeadership(null,
+              10_000);
+          LOG.info("Asked the leader of group {} to step down: {}", id,
+              r.isSuccess() ? "done" : r.getException());
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("Cannot ask the leader of group {} to step down: {}", id, e.toString());
+        }
+      });
+    }
+  }
+
   private void startRaft() throws Exception {
     RaftGroup metadataGroup = metadataGroup();
     // A restart recovers the groups found on disk; only the very first start formats.
     boolean existing = Files.isDirectory(config.dataDir().resolve("raft")
         .resolve(Groups.metadata().getUuid().toString()));
+    formatted = !existing;
+    if (existing) {
+      writeMissingConfigurations();
+    }
     raft = RaftServer.newBuilder()
         .setServerId(self.getId())
         .setGroup(metadataGroup)
@@ -295,9 +351,6 @@ public final class PyralogNode implements AutoCloseable {
     Set<RaftGroupId> hosted = new HashSet<>();
     raft.getGroupIds().forEach(hosted::add);
     ClientId clientId = ClientId.randomId();
-    for (RaftGroupId id : hosted) {
-      rejoinIfUnconfigured(id, clientId);
-    }
     for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
       RaftGroupId id = Groups.replicaSet(spec.index());
       if (!hosted.contains(id)) {
@@ -326,52 +379,58 @@ public final class PyralogNode implements AutoCloseable {
   }
 
   /**
-   * A node killed before the first entry of a group reached its disk restarts with the group's
-   * directory but no configuration in it, and Ratis shuts such a group down at its first election
-   * ("not in conf"). The group holds no data yet, so it is removed and joined again with the
-   * configuration the layout gives; the leader then sends it the whole log.
+   * Gives every group directory of this node a configuration file, unless Ratis wrote one. A node
+   * killed before the first entry of a group reached its disk restarts with the group's directory
+   * but no configuration in its log; Ratis would start that group "not in conf" and shut it down
+   * at its first election. Membership is static, so the layout's configuration is the right one.
+   * Only a group whose log has no segment at all gets the file; the term and vote Ratis stored
+   * beside it are kept, so the node never votes twice in a term.
    */
-  private void rejoinIfUnconfigured(RaftGroupId id, ClientId clientId) throws Exception {
-    RaftServer.Division d = raft.getDivision(id);
-    if (!d.getRaftConf().getCurrentPeers().isEmpty()
-        || d.getRaftLog().getLastEntryTermIndex() != null
-        || d.getStateMachine().getLatestSnapshot() != null) {
-      return;
+  private void writeMissingConfigurations() throws IOException {
+    Map<RaftGroupId, RaftGroup> groups = new java.util.LinkedHashMap<>();
+    groups.put(Groups.metadata(), metadataGroup());
+    for (ReplicaSetSpec spec : layout.replicaSetsOf(config.nodeId())) {
+      groups.put(Groups.replicaSet(spec.index()), replicaSetGroup(spec));
     }
-    RaftGroup group = null;
-    ReplicaSetSpec spec = null;
-    if (id.equals(Groups.metadata())) {
-      group = metadataGroup();
-    } else {
-      for (ReplicaSetSpec s : layout.replicaSetsOf(config.nodeId())) {
-        if (Groups.replicaSet(s.index()).equals(id)) {
-          spec = s;
-          group = replicaSetGroup(s);
+    for (RaftGroup group : groups.values()) {
+      Path current = config.dataDir().resolve("raft")
+          .resolve(group.getGroupId().getUuid().toString()).resolve("current");
+      Path conf = current.resolve("raft-meta.conf");
+      if (!Files.isDirectory(current) || Files.exists(conf) || hasLogSegments(current)) {
+        continue;
+      }
+      RaftConfigurationProto.Builder c = RaftConfigurationProto.newBuilder();
+      for (RaftPeer p : group.getPeers()) {
+        if (p.getStartupRole() == RaftPeerRole.LISTENER) {
+          c.addListeners(p.getRaftPeerProto());
+        } else {
+          c.addPeers(p.getRaftPeerProto());
         }
       }
+      // Index 0 is where the group's first leader writes this same configuration.
+      LogEntryProto entry = LogEntryProto.newBuilder().setTerm(0).setIndex(0)
+          .setConfigurationEntry(c).build();
+      Path tmp = current.resolve("raft-meta.conf.tmp");
+      Files.write(tmp, entry.toByteArray());
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, conf, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
-    if (group == null) {
-      return; // not in the layout: stateMachineFor has already refused it
+  }
+
+  private static boolean hasLogSegments(Path current) throws IOException {
+    try (var files = Files.list(current)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith("log_"));
     }
-    LOG.warn("Raft group {} has no configuration on disk (this node stopped before its first "
-        + "entry was written); joining it again", spec == null ? "metadata" : spec.name());
-    RaftClientReply removed = raft.groupManagementAsync(GroupManagementRequest.newRemove(
-        clientId, self.getId(), 0, id, true, false)).get(30, TimeUnit.SECONDS);
-    if (!removed.isSuccess()) {
-      throw new IllegalStateException("Cannot remove unconfigured group " + id + ": "
-          + removed.getException());
-    }
-    if (spec != null) {
-      // the old state machine was closed with the group
-      replicaSets.put(spec.index(), new ReplicaSetStateMachine(spec.name(),
-          config.dataDir().resolve("replica-sets").resolve(spec.name())));
-    }
-    RaftClientReply added = raft.groupManagementAsync(GroupManagementRequest.newAdd(
-        clientId, self.getId(), 0, group)).get(30, TimeUnit.SECONDS);
-    if (!added.isSuccess()) {
-      throw new IllegalStateException("Cannot join group " + id + " again: "
-          + added.getException());
-    }
+  }
+
+  private ReplicaSetStateMachine newReplicaSet(ReplicaSetSpec spec) {
+    ReplicaSetStateMachine sm = new ReplicaSetStateMachine(spec.name(),
+        config.dataDir().resolve("replica-sets").resolve(spec.name()));
+    RaftGroupId id = Groups.replicaSet(spec.index());
+    sm.setRebuildQuerier(() -> ReplicaRebuild.over(groupClient(id)));
+    return sm;
   }
 
   private org.apache.ratis.statemachine.StateMachine stateMachineFor(RaftGroupId id) {

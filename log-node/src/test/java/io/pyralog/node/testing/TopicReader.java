@@ -19,9 +19,26 @@ import java.util.concurrent.TimeUnit;
 public final class TopicReader {
   private TopicReader() {}
 
+  /** A record read back: its value and where it is stored. */
+  public record Stored(String value, int partition, long offset) {
+    @Override
+    public String toString() {
+      return value + "@" + partition + ":" + offset;
+    }
+  }
+
   /** Every record value of partitions {@code 0..partitions-1}, as UTF-8 strings. */
   public static List<String> readAll(String bootstrap, String topic, int partitions) {
     List<String> values = new ArrayList<>();
+    for (Stored s : readAllStored(bootstrap, topic, partitions)) {
+      values.add(s.value());
+    }
+    return values;
+  }
+
+  /** Every record of partitions {@code 0..partitions-1} with its partition and offset. */
+  public static List<Stored> readAllStored(String bootstrap, String topic, int partitions) {
+    List<Stored> values = new ArrayList<>();
     try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", bootstrap,
         "request.timeout.ms", "30000"));
         PyralogConsumer consumer = client.consumer()) {
@@ -38,7 +55,8 @@ public final class TopicReader {
         try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(500))) {
           for (ArrowBatch b : batches.batches()) {
             for (ConsumerRecord r : b.records()) {
-              values.add(new String(r.value(), StandardCharsets.UTF_8));
+              values.add(new Stored(new String(r.value(), StandardCharsets.UTF_8),
+                  r.partition(), r.offset()));
             }
           }
         }

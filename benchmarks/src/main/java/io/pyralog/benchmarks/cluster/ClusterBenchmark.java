@@ -1,0 +1,306 @@
+package io.pyralog.benchmarks.cluster;
+
+import io.pyralog.client.NewTopic;
+import io.pyralog.client.ProducerRecord;
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogProducer;
+import io.pyralog.common.protocol.Actions.PartitionInfo;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Figures of a 3-node cluster of real node processes on this machine:
+ *
+ * <ol>
+ *   <li>{@code failover}: unavailability after {@code kill -9} of a partition's leader, from the
+ *       kill to the first acknowledgement on that partition, over N kills (p50, p99, max);
+ *   <li>{@code rf}: produce throughput at replication factor 3 against 1, with {@code pyralog
+ *       perf produce};
+ *   <li>{@code scale}: each node's resident memory and thread count with 16 partitions and with
+ *       3 topics x 64 partitions at replication factor 3.
+ * </ol>
+ *
+ * Usage: {@code ClusterBenchmark JAR WORK_DIR [kills] [records]}; run it through {@code
+ * benchmarks/cluster.sh}.
+ */
+public final class ClusterBenchmark {
+  private final Path jar;
+  private final Path work;
+  private final int[] ports = new int[3];
+  private final int[] raftPorts = new int[3];
+  private final Process[] nodes = new Process[3];
+  private final String peers;
+  private final String bootstrap;
+
+  private ClusterBenchmark(Path jar, Path work) {
+    this.jar = jar;
+    this.work = work;
+    StringJoiner p = new StringJoiner(",");
+    StringJoiner b = new StringJoiner(",");
+    for (int i = 0; i < 3; i++) {
+      ports[i] = freePort();
+      raftPorts[i] = freePort();
+      p.add((i + 1) + "@127.0.0.1:" + raftPorts[i]);
+      b.add("127.0.0.1:" + ports[i]);
+    }
+    this.peers = p.toString();
+    this.bootstrap = b.toString();
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println("Usage: ClusterBenchmark JAR WORK_DIR [kills] [records]");
+      System.exit(2);
+    }
+    int kills = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    int records = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
+    ClusterBenchmark b = new ClusterBenchmark(Path.of(args[0]), Path.of(args[1]));
+    Runtime.getRuntime().addShutdownHook(new Thread(b::stopAll));
+    try {
+      for (int id = 1; id <= 3; id++) {
+        b.start(id);
+      }
+      b.scale();
+      b.rf(records);
+      b.failover(kills);
+    } finally {
+      b.stopAll();
+    }
+  }
+
+  // ---- memory and threads ----------------------------------------------------------------------
+
+  private void scale() throws Exception {
+    try (PyralogClient client = client()) {
+      client.admin().createTopic(NewTopic.builder("scale-16").partitions(16)
+          .replicationFactor(3).build());
+      awaitLeaders(client, "scale-16");
+      settle();
+      report("scale", "16 partitions at RF=3", processFigures());
+      for (int t = 0; t < 3; t++) {
+        client.admin().createTopic(NewTopic.builder("scale-64-" + t).partitions(64)
+            .replicationFactor(3).build());
+        awaitLeaders(client, "scale-64-" + t);
+      }
+      settle();
+      report("scale", "16 + 192 partitions at RF=3", processFigures());
+    }
+  }
+
+  private String processFigures() throws IOException {
+    StringJoiner j = new StringJoiner("; ");
+    for (int i = 0; i < 3; i++) {
+      long rssKb = 0;
+      int threads = 0;
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(nodes[i].pid()),
+          "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          rssKb = Long.parseLong(line.replaceAll("\\D", ""));
+        } else if (line.startsWith("Threads:")) {
+          threads = Integer.parseInt(line.replaceAll("\\D", ""));
+        }
+      }
+      j.add(String.format(Locale.ROOT, "node %d: %d MiB resident, %d threads", i + 1,
+          rssKb / 1024, threads));
+    }
+    return j.toString();
+  }
+
+  // ---- RF=3 against RF=1 ----------------------------------------------------------------------
+
+  private void rf(int records) throws Exception {
+    for (int rf : new int[] {1, 3, 1, 3, 1, 3}) {
+      String topic = "rf" + rf + "-" + System.nanoTime();
+      try (PyralogClient client = client()) {
+        client.admin().createTopic(NewTopic.builder(topic).partitions(16).replicationFactor(rf)
+            .build());
+        awaitLeaders(client, topic);
+      }
+      List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g", "-XX:+UseG1GC",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", jar.toString(), "perf",
+          "produce", "--bootstrap", bootstrap, "--topic", topic, "--records",
+          Integer.toString(records), "--record-size", "1024", "-X", "linger.ms=5", "-X",
+          "batch.size=262144"));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("");
+      report("rf", "RF=" + rf, json);
+    }
+  }
+
+  // ---- failover --------------------------------------------------------------------------------
+
+  private void failover(int kills) throws Exception {
+    String topic = "failover";
+    List<Long> unavailableMs = new ArrayList<>();
+    try (PyralogClient admin = client()) {
+      admin.admin().createTopic(NewTopic.builder(topic).partitions(1).replicationFactor(3)
+          .build());
+      awaitLeaders(admin, topic);
+    }
+    AtomicLong lastAckNanos = new AtomicLong();
+    try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", bootstrap,
+        "linger.ms", "0", "request.timeout.ms", "2000", "delivery.timeout.ms", "60000",
+        "retry.backoff.ms", "10"));
+        PyralogProducer producer = client.producer()) {
+      Thread writer = new Thread(() -> {
+        byte[] value = new byte[100];
+        while (!Thread.currentThread().isInterrupted()) {
+          producer.send(ProducerRecord.of(topic, value)).whenComplete((md, t) -> {
+            if (t == null) {
+              lastAckNanos.accumulateAndGet(System.nanoTime(), Math::max);
+            }
+          });
+          try {
+            Thread.sleep(1);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "failover-writer");
+      writer.start();
+      try (PyralogClient admin = client()) {
+        Thread.sleep(3000);
+        for (int k = 1; k <= kills; k++) {
+          int leader = leaderOf(admin, topic);
+          long killedAt = System.nanoTime();
+          kill(leader);
+          long deadline = killedAt + TimeUnit.SECONDS.toNanos(60);
+          while (lastAckNanos.get() <= killedAt && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+          }
+          long ms = (lastAckNanos.get() - killedAt) / 1_000_000;
+          unavailableMs.add(lastAckNanos.get() > killedAt ? ms : 60_000);
+          System.out.printf(Locale.ROOT, "kill %d of %d: node %d, first ack after %d ms%n", k,
+              kills, leader, ms);
+          start(leader);
+          Thread.sleep(4000); // let it catch up and take its preferred leadership back
+        }
+      } finally {
+        writer.interrupt();
+        writer.join();
+      }
+    }
+    Collections.sort(unavailableMs);
+    report("failover", kills + " leader kills", String.format(Locale.ROOT,
+        "p50 %d ms, p99 %d ms, max %d ms; all: %s", percentile(unavailableMs, 50),
+        percentile(unavailableMs, 99), unavailableMs.get(unavailableMs.size() - 1),
+        unavailableMs));
+  }
+
+  static long percentile(List<Long> sorted, int p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  // ---- cluster ---------------------------------------------------------------------------------
+
+  private void start(int id) throws Exception {
+    Path log = work.resolve("node-" + id + ".log");
+    List<String> cmd = List.of(java(), "-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
+        "-XX:MaxGCPauseMillis=50", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar",
+        jar.toString(), "node", "start", "--node-id", Integer.toString(id), "--data-dir",
+        work.resolve("node-" + id).toString(), "--port", Integer.toString(ports[id - 1]),
+        "--raft-port", Integer.toString(raftPorts[id - 1]), "--peers", peers);
+    nodes[id - 1] = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long from = Files.exists(log) ? Files.size(log) : 0;
+    while (System.nanoTime() < deadline) {
+      String text = Files.readString(log);
+      if (text.length() > from && text.substring((int) Math.min(from, text.length()))
+          .contains("is up")) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("node " + id + " did not start; see " + log);
+  }
+
+  private void kill(int id) throws Exception {
+    new ProcessBuilder("kill", "-9", Long.toString(nodes[id - 1].pid())).start().waitFor();
+    nodes[id - 1].waitFor();
+  }
+
+  private void stopAll() {
+    for (Process p : nodes) {
+      if (p != null && p.isAlive()) {
+        p.destroy();
+        try {
+          p.waitFor(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private PyralogClient client() {
+    return PyralogClient.create(Map.of("bootstrap", bootstrap, "request.timeout.ms", "30000"));
+  }
+
+  private void awaitLeaders(PyralogClient client, String topic) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (client.admin().describeTopic(topic).partitionInfo().stream()
+            .allMatch(p -> p.leaderAddress() != null)) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // a leader is being elected
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("no leaders for " + topic);
+  }
+
+  private int leaderOf(PyralogClient client, String topic) throws InterruptedException {
+    while (true) {
+      try {
+        PartitionInfo p = client.admin().describeTopic(topic).partitionInfo().get(0);
+        for (int i = 0; i < 3; i++) {
+          if (p.leaderAddress() != null && p.leaderAddress().endsWith(":" + ports[i])) {
+            return i + 1;
+          }
+        }
+      } catch (RuntimeException e) {
+        // retry
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static void settle() throws InterruptedException {
+    System.gc();
+    Thread.sleep(5000);
+  }
+
+  private static void report(String figure, String what, String value) {
+    System.out.printf(Locale.ROOT, "RESULT %s | %s | %s%n", figure, what, value);
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
