@@ -120,6 +120,7 @@ public final class ClusterBenchmark {
   // ---- RF=3 against RF=1 ----------------------------------------------------------------------
 
   private void rf(int records) throws Exception {
+    long termsBefore = termSum();
     for (int rf : new int[] {1, 3, 1, 3, 1, 3}) {
       String topic = "rf" + rf + "-" + System.nanoTime();
       try (PyralogClient client = client()) {
@@ -138,6 +139,21 @@ public final class ClusterBenchmark {
       String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("");
       report("rf", "RF=" + rf, json);
     }
+    // Every election raises its group's term; none should happen under load (no GC flapping).
+    report("elections", "during the throughput runs", Long.toString(termSum() - termsBefore));
+  }
+
+  /** The sum over all Raft groups of their current term, as their leaders report it. */
+  private long termSum() {
+    Map<String, Long> terms = new java.util.TreeMap<>();
+    try (PyralogClient client = client()) {
+      for (int i = 0; i < 3; i++) {
+        for (var g : client.admin().nodeStatus("127.0.0.1:" + ports[i]).groups()) {
+          terms.merge(g.name(), g.term(), Math::max);
+        }
+      }
+    }
+    return terms.values().stream().mapToLong(Long::longValue).sum();
   }
 
   // ---- failover --------------------------------------------------------------------------------

@@ -245,15 +245,17 @@ class IdempotentProducerITCase {
   }
 
   /**
-   * A clean stop checkpoints everything; after {@code kill -9} the state of the last batches
-   * exists only in the Raft log, so deduplicating them proves the log replay restores it.
+   * A clean stop checkpoints everything; after {@code kill -9} without any checkpoint the
+   * producer state exists only in the Raft log, so deduplicating the resent batches proves the
+   * log replay restores it. (Checkpoints run in the background, so with frequent ones a kill may
+   * or may not leave entries after the last; the restart test above covers checkpoints.)
    */
   @Test
   void producerStateSurvivesKillDashNine() throws Exception {
     Path dataDir = Files.createTempDirectory("pyralog-idem-kill-");
     int port = PyralogClusterExtension.freePort();
     int raftPort = PyralogClusterExtension.freePort();
-    List<String> options = List.of("-X", "checkpoint.interval.entries=4");
+    List<String> options = List.of("-X", "checkpoint.interval.entries=100000");
     NodeProcess node = new NodeProcess(dataDir, port, raftPort, options).start();
     try {
       ProducerId producer;
@@ -284,9 +286,8 @@ class IdempotentProducerITCase {
         readPartition(client, "idem-kill").forEach(f -> all.addAll(f.ids()));
         assertThat(all).isEqualTo(ids(0, 33));
       }
-      assertThat(node.output()).as("the restart replayed Raft entries after the checkpoint")
-          .containsPattern("recovered \\d+ partitions from checkpoint at Raft index \\d+; "
-              + "[1-9]\\d* records after it are re-applied");
+      assertThat(node.output()).as("the restart rebuilt the state from the Raft log alone")
+          .contains("rs-0: no checkpoint yet; the whole Raft log is applied");
     } finally {
       node.close();
       PyralogClusterExtension.deleteRecursively(dataDir);
