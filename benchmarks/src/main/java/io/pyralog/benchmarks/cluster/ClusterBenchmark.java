@@ -167,6 +167,7 @@ public final class ClusterBenchmark {
       awaitLeaders(admin, topic);
     }
     AtomicLong lastAckNanos = new AtomicLong();
+    AtomicLong ackedAtNanos = new AtomicLong();
     try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", bootstrap,
         "linger.ms", "0", "request.timeout.ms", "2000", "delivery.timeout.ms", "60000",
         "retry.backoff.ms", "10"));
@@ -174,9 +175,13 @@ public final class ClusterBenchmark {
       Thread writer = new Thread(() -> {
         byte[] value = new byte[100];
         while (!Thread.currentThread().isInterrupted()) {
+          long sentAt = System.nanoTime();
           producer.send(ProducerRecord.of(topic, value)).whenComplete((md, t) -> {
             if (t == null) {
-              lastAckNanos.accumulateAndGet(System.nanoTime(), Math::max);
+              // the latest send time among acknowledged records: it passes the kill time only
+              // once a record sent after the kill is acknowledged
+              lastAckNanos.accumulateAndGet(sentAt, Math::max);
+              ackedAtNanos.set(System.nanoTime());
             }
           });
           try {
@@ -197,10 +202,12 @@ public final class ClusterBenchmark {
           while (lastAckNanos.get() <= killedAt && System.nanoTime() < deadline) {
             Thread.sleep(1);
           }
-          long ms = (lastAckNanos.get() - killedAt) / 1_000_000;
-          unavailableMs.add(lastAckNanos.get() > killedAt ? ms : 60_000);
-          System.out.printf(Locale.ROOT, "kill %d of %d: node %d, first ack after %d ms%n", k,
-              kills, leader, ms);
+          boolean recovered = lastAckNanos.get() > killedAt;
+          long ms = recovered ? (ackedAtNanos.get() - killedAt) / 1_000_000 : 60_000;
+          unavailableMs.add(ms);
+          System.out.printf(Locale.ROOT, "kill %d of %d: node %d, %s%n", k, kills, leader,
+              recovered ? "first ack of a record sent after the kill " + ms + " ms after it"
+                  : "no record sent after the kill acknowledged within 60 s");
           start(leader);
           Thread.sleep(4000); // let it catch up and take its preferred leadership back
         }
