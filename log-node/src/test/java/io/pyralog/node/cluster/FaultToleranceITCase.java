@@ -184,19 +184,7 @@ class FaultToleranceITCase {
       writer.close();
     }
     cluster.start(follower);
-    int back = follower;
-    Awaitility.await("node " + back + " holds the same partition files as the others")
-        .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> {
-          var expected = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(back % 3 + 1),
-              TOPIC);
-          var actual = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(back), TOPIC);
-          assertThat(actual.keySet()).isEqualTo(expected.keySet());
-          for (String f : expected.keySet()) {
-            assertThat(java.util.Arrays.equals(actual.get(f), expected.get(f)))
-                .as("%s on node %d", f, back).isTrue();
-          }
-        });
+    awaitSamePartitionFiles(follower);
     assertExactlyOnce(writer.acked, writer.sent);
   }
 
@@ -233,19 +221,7 @@ class FaultToleranceITCase {
     } finally {
       writer.close();
     }
-    int rebuilt = follower;
-    Awaitility.await("node " + rebuilt + " is rebuilt with the same partitions as the others")
-        .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> {
-          var expected = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(rebuilt % 3 + 1),
-              TOPIC);
-          var actual = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(rebuilt), TOPIC);
-          assertThat(actual.keySet()).isEqualTo(expected.keySet());
-          for (String f : expected.keySet()) {
-            assertThat(java.util.Arrays.equals(actual.get(f), expected.get(f)))
-                .as("%s on node %d", f, rebuilt).isTrue();
-          }
-        });
+    awaitSamePartitionFiles(follower);
     try (PyralogClient admin = client()) {
       assertThat(admin.admin().fetchOffsets("wipe-group", TOPIC)).containsEntry(0, 599L);
     }
@@ -293,6 +269,22 @@ class FaultToleranceITCase {
     List<String> values = TopicReader.readAll(cluster.bootstrap(), TOPIC, PARTITIONS);
     assertThat(values).contains("before", "minority-down", "after");
     assertThat(values).doesNotHaveDuplicates();
+  }
+
+  /** Waits until node {@code id} holds the topic's segment files byte for byte as the next. */
+  private void awaitSamePartitionFiles(int id) {
+    int other = id % 3 + 1;
+    Awaitility.await("node " + id + " holds the same partition files as node " + other)
+        .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(() -> {
+          var expected = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(other), TOPIC);
+          var actual = ReplicatedClusterITCase.segmentFiles(cluster.dataDir(id), TOPIC);
+          assertThat(actual.keySet()).isEqualTo(expected.keySet());
+          for (String f : expected.keySet()) {
+            assertThat(java.util.Arrays.equals(actual.get(f), expected.get(f)))
+                .as("%s on node %d", f, id).isTrue();
+          }
+        });
   }
 
   private static RecordMetadata send(PyralogProducer producer, String value) throws Exception {

@@ -3,10 +3,10 @@ package io.pyralog.node.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pyralog.common.protocol.Json;
-import io.pyralog.common.record.BatchHeader;
 import io.pyralog.node.replication.CheckpointManifest.PartitionCheckpoint;
 import io.pyralog.node.storage.LogConfig;
 import io.pyralog.node.storage.PartitionLog;
+import io.pyralog.node.storage.TestBatches;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +33,11 @@ class ReplicaRebuildTest {
     PartitionLog leader = PartitionLog.open(dir.resolve("leader"), CONFIG);
     Random random = new Random(7);
     for (int i = 0; i < 400; i++) {
-      leader.append(batch(1 + random.nextInt(20), 100 + random.nextInt(2000), i));
+      leader.append(TestBatches.batch(1 + random.nextInt(20), 100 + random.nextInt(2000), i, i));
     }
     long checkpointEnd = leader.logEndOffset();
     for (int i = 0; i < 50; i++) { // after the checkpoint: the Raft log replays these
-      leader.append(batch(5, 300, 1000 + i));
+      leader.append(TestBatches.batch(5, 300, 1000 + i, i));
     }
     CheckpointManifest manifest = new CheckpointManifest(3, 1234,
         List.of(new PartitionCheckpoint(9, "t", 0, checkpointEnd, CONFIG)), List.of());
@@ -82,16 +82,5 @@ class ReplicaRebuildTest {
         assertThat(java.util.Arrays.copyOf(theirs, mine.length)).isEqualTo(mine);
       }
     }
-  }
-
-  private static ByteBuffer batch(int records, int payloadBytes, long timestamp) {
-    byte[] payload = new byte[payloadBytes];
-    new Random(timestamp).nextBytes(payload);
-    ByteBuffer buf = ByteBuffer.allocate(BatchHeader.SIZE + payloadBytes);
-    buf.put(BatchHeader.SIZE, payload);
-    BatchHeader.write(buf, 0, (short) 0, 0L, records, timestamp, timestamp,
-        BatchHeader.NO_PRODUCER_ID, BatchHeader.NO_PRODUCER_EPOCH, BatchHeader.NO_SEQUENCE,
-        BatchHeader.NO_TRANSACTION_ID, 1, payloadBytes);
-    return buf;
   }
 }

@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Random;
 
 /** Builds record batches with arbitrary payload bytes; storage never looks inside a payload. */
-final class TestBatches {
+public final class TestBatches {
   private TestBatches() {}
 
   static ByteBuffer batch(int records, int payloadBytes, long maxTimestamp) {
     return batch(records, payloadBytes, maxTimestamp, records * 31L + payloadBytes);
   }
 
-  static ByteBuffer batch(int records, int payloadBytes, long maxTimestamp, long seed) {
+  /** A batch of {@code records} records over {@code payloadBytes} random bytes. */
+  public static ByteBuffer batch(int records, int payloadBytes, long maxTimestamp, long seed) {
     byte[] payload = new byte[payloadBytes];
     new Random(seed).nextBytes(payload);
     ByteBuffer buf = ByteBuffer.allocate(BatchHeader.SIZE + payloadBytes);
