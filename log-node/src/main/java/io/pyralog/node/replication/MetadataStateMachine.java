@@ -173,6 +173,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
       byte[] reply;
       if (ReplicaQuery.DUMP.equals(q.type())) {
         reply = Json.write(store.dump());
+      } else if (ReplicaQuery.TOPIC.equals(q.type())) {
+        reply = Boolean.toString(store.topic(q.name()) != null).getBytes(StandardCharsets.UTF_8);
       } else if (ReplicaQuery.REGISTERED.equals(q.type())) {
         reply = Boolean.toString(store.nodeAddresses().containsKey(q.nodeId()))
             .getBytes(StandardCharsets.UTF_8);

@@ -14,10 +14,14 @@ import io.pyralog.node.metadata.TopicNames;
 import io.pyralog.node.metadata.TopicRecord;
 import io.pyralog.node.replication.Groups;
 import io.pyralog.node.replication.MetadataCommand;
+import io.pyralog.node.replication.ReplicaQuery;
+import io.pyralog.node.replication.ReplicaRebuild;
 import io.pyralog.node.replication.ReplicaSetControl;
 import io.pyralog.node.replication.ReplicaSetStateMachine;
 import io.pyralog.node.storage.LogConfig;
 import io.pyralog.node.storage.PartitionLog;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -128,10 +132,32 @@ public final class TopicAdmin {
     }
     TopicRecord t = node.store().topic(name);
     if (t == null) {
+      if (config.clustered() && !node.clusterView().isMetadataLeader()
+          && existsOnMetadataLeader(name)) {
+        throw Errors.UNAVAILABLE.exception("Topic '" + name + "' is not known to node "
+            + config.nodeId() + " yet: its metadata is catching up. Retry shortly");
+      }
       throw Errors.UNKNOWN_TOPIC_OR_PARTITION.exception("Topic '" + name
           + "' does not exist; create it with: pyralog topic create " + name);
     }
     return t;
+  }
+
+  /**
+   * Whether the metadata leader knows the topic: a node that has just restarted may not have
+   * applied a recent creation yet, and must not call such a topic missing.
+   */
+  private boolean existsOnMetadataLeader(String name) {
+    try {
+      ByteBuffer reply = ReplicaRebuild.over(node.groupClient(Groups.metadata()))
+          .query(null, ReplicaQuery.topic(name));
+      byte[] answer = new byte[reply.remaining()];
+      reply.get(answer);
+      return "true".equals(new String(answer, StandardCharsets.UTF_8));
+    } catch (Exception e) {
+      LOG.debug("Cannot ask the metadata leader about topic '{}': {}", name, e.toString());
+      return false;
+    }
   }
 
   public Schema schemaOf(TopicRecord t) {

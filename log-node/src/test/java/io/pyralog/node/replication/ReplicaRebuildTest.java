@@ -50,7 +50,7 @@ class ReplicaRebuildTest {
       }
       // small chunks, so the copy takes many round trips
       return ReplicaRebuild.read(leader, new ReplicaQuery(q.type(), q.topicId(), q.partition(),
-          q.offset(), q.endOffset(), 16 * 1024, null));
+          q.offset(), q.endOffset(), 16 * 1024, null, null));
     };
     List<PartitionLog> copies = new ArrayList<>();
     CheckpointManifest copied = ReplicaRebuild.copyFrom("rs-test", RaftPeerId.valueOf("n1"),
