@@ -43,10 +43,6 @@ public final class ClusterView {
     this.liveness = new PeerLiveness(node.config().livenessTimeoutMs());
   }
 
-  public ClusterLayout layout() {
-    return layout;
-  }
-
   public boolean isUp(int nodeId) {
     if (nodeId == node.config().nodeId()) {
       return true;

@@ -65,10 +65,6 @@ public final class ClusterProcesses implements AutoCloseable {
     return nodes[id - 1];
   }
 
-  public int size() {
-    return nodes.length;
-  }
-
   public Path dataDir(int id) {
     return baseDir.resolve("node-" + id);
   }
@@ -87,10 +83,6 @@ public final class ClusterProcesses implements AutoCloseable {
     return j.toString();
   }
 
-  public String address(int id) {
-    return "127.0.0.1:" + ports[id - 1];
-  }
-
   /** The node id whose client address is {@code address}, or -1. */
   public int idOf(String address) {
     for (int i = 0; i < ports.length; i++) {
@@ -99,22 +91,6 @@ public final class ClusterProcesses implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  /** Every node's output, for failure messages. */
-  public String outputs() {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < nodes.length; i++) {
-      if (nodes[i] != null) {
-        String out = nodes[i].output();
-        sb.append("---- node ").append(i + 1).append(" (last 40 lines) ----\n");
-        String[] lines = out.split("\n");
-        for (int l = Math.max(0, lines.length - 40); l < lines.length; l++) {
-          sb.append(lines[l]).append('\n');
-        }
-      }
-    }
-    return sb.toString();
   }
 
   /**
