@@ -28,6 +28,7 @@ public final class ClientConfig {
   private final String groupId;
   private final OffsetReset offsetReset;
   private final String clientId;
+  private final boolean fetchFromFollowers;
 
   public ClientConfig(Map<String, String> config) {
     if (config == null) {
@@ -59,6 +60,7 @@ public final class ClientConfig {
           + ": use earliest, latest or none");
     }
     this.clientId = PyralogConfigOptions.CLIENT_ID.get(raw);
+    this.fetchFromFollowers = PyralogConfigOptions.FETCH_FROM_FOLLOWERS.get(raw);
   }
 
   private static Map<String, String> withoutNullValues(Map<String, String> config) {
@@ -131,6 +133,11 @@ public final class ClientConfig {
 
   public String clientId() {
     return clientId;
+  }
+
+  /** True when the consumer reads from followers ({@code fetch.from.followers}). */
+  public boolean fetchFromFollowers() {
+    return fetchFromFollowers;
   }
 
   public Backoff backoff() {

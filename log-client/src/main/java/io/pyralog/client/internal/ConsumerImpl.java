@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -86,6 +87,9 @@ public final class ConsumerImpl implements PyralogConsumer {
     }
   }
 
+  /** How long a follower that failed a read is skipped before it is tried again. */
+  private static final long FOLLOWER_AVOID_MS = 5_000L;
+
   private final ClientConfig config;
   private final Connections connections;
   private final RpcClient rpc;
@@ -97,6 +101,9 @@ public final class ConsumerImpl implements PyralogConsumer {
 
   /** Assigned partitions and their positions; null means not yet known. */
   private final LinkedHashMap<TopicPartition, Long> positions = new LinkedHashMap<>();
+  /** Replicas whose follower reads failed lately, with the nanoTime until which to skip them. */
+  private final Map<String, Long> avoided = new HashMap<>();
+  private final int followerSalt = ThreadLocalRandom.current().nextInt(1 << 16);
   private final Map<String, List<String>> projections = new HashMap<>();
   private final AtomicReference<Thread> owner = new AtomicReference<>();
   private int depth;
@@ -311,17 +318,38 @@ public final class ConsumerImpl implements PyralogConsumer {
       TopicMetadata m = metadata.get(tp.topic());
       m.checkPartition(tp.partition());
       String leader = m.leader(tp.partition());
-      if (leader == null) {
+      String source = config.fetchFromFollowers() ? follower(m, tp.partition(), leader) : leader;
+      if (source == null) {
         leaderless.add(tp.topic());
         continue;
       }
-      plan.computeIfAbsent(new FetchKey(tp.topic(), leader), k -> new ArrayList<>()).add(tp);
+      plan.computeIfAbsent(new FetchKey(tp.topic(), source), k -> new ArrayList<>()).add(tp);
     }
     for (String topic : leaderless) {
       LOG.debug("Topic {} has partitions without a leader; refreshing its metadata", topic);
       metadata.invalidate(topic);
     }
     return new Plan(plan, !leaderless.isEmpty());
+  }
+
+  /**
+   * The replica a follower read goes to: one of the partition's followers, picked by partition so
+   * that one consumer spreads its reads, skipping those that failed lately; the leader when no
+   * follower is left.
+   */
+  private String follower(TopicMetadata m, int partition, String leader) {
+    List<String> candidates = new ArrayList<>();
+    long now = System.nanoTime();
+    for (String replica : m.replicas(partition)) {
+      Long until = avoided.get(replica);
+      if (!replica.equals(leader) && (until == null || now - until >= 0)) {
+        candidates.add(replica);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return leader;
+    }
+    return candidates.get(Math.floorMod(partition + followerSalt, candidates.size()));
   }
 
   private List<FetchResult> fetch(Map<FetchKey, List<TopicPartition>> plan, long maxWaitMs) {
@@ -378,7 +406,7 @@ public final class ConsumerImpl implements PyralogConsumer {
       fps.add(new FetchPartition(tp.partition(), positions.get(tp), null));
     }
     return new FetchTicket(topic, null, null, null, fps, projections.get(topic), maxWaitMs,
-        config.fetchMaxBytes(), null);
+        config.fetchMaxBytes(), config.fetchFromFollowers() ? Boolean.TRUE : null);
   }
 
   /** Runs one DoGet to the end; may run on a pool thread, so it touches no consumer state. */
@@ -462,6 +490,10 @@ public final class ConsumerImpl implements PyralogConsumer {
     if (e.isRetriable()) {
       LOG.debug("Fetch of {} from {} failed, refreshing metadata: {} {}", r.key().topic(),
           r.key().address(), e.error(), e.getMessage());
+      if (config.fetchFromFollowers()) {
+        avoided.put(r.key().address(), System.nanoTime()
+            + TimeUnit.MILLISECONDS.toNanos(FOLLOWER_AVOID_MS));
+      }
       metadata.invalidate(r.key().topic());
       return true;
     }

@@ -6,6 +6,9 @@ import io.pyralog.common.protocol.Actions.PartitionInfo;
 import io.pyralog.common.protocol.Actions.TopicInfo;
 import io.pyralog.common.schema.RawSchema;
 import io.pyralog.common.schema.SchemaJson;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /** What the client knows of a topic: its settings, its Arrow schema and its partition leaders. */
@@ -14,6 +17,7 @@ public final class TopicMetadata {
   private final TopicInfo info;
   private final Schema schema;
   private final String[] leaders;
+  private final List<List<String>> replicas;
 
   public TopicMetadata(TopicInfo info) {
     this.info = info;
@@ -24,14 +28,19 @@ public final class TopicMetadata {
     }
     int n = Math.max(0, info.partitions());
     this.leaders = new String[n];
+    List<List<String>> members = new ArrayList<>(Collections.nCopies(n, List.of()));
     if (info.partitionInfo() != null) {
       for (PartitionInfo p : info.partitionInfo()) {
         if (p.partition() >= 0 && p.partition() < n) {
           String a = p.leaderAddress();
           leaders[p.partition()] = a == null || a.isBlank() ? null : a;
+          if (p.replicaAddresses() != null) {
+            members.set(p.partition(), List.copyOf(p.replicaAddresses()));
+          }
         }
       }
     }
+    this.replicas = members;
   }
 
   public TopicInfo info() {
@@ -57,6 +66,11 @@ public final class TopicMetadata {
   /** The leader's {@code host:port}, or null when the partition has no leader right now. */
   public String leader(int partition) {
     return partition >= 0 && partition < leaders.length ? leaders[partition] : null;
+  }
+
+  /** The client addresses of the partition's replicas, the leader included; may be empty. */
+  public List<String> replicas(int partition) {
+    return partition >= 0 && partition < leaders.length ? replicas.get(partition) : List.of();
   }
 
   /** Throws {@code UNKNOWN_TOPIC_OR_PARTITION} when the topic has no such partition. */

@@ -134,6 +134,14 @@ public final class PyralogConfigOptions {
       "Consumer: where to start a partition that has no position and no committed offset, or "
           + "whose position is out of range: earliest, latest or none (fail).");
 
+  public static final ConfigOption<Boolean> FETCH_FROM_FOLLOWERS = ConfigOption.booleanOption(
+      "fetch.from.followers", false,
+      "Consumer: read from a follower of each partition's replica set instead of its leader, "
+          + "to spread reads over the cluster or keep reading while the set has no leader. A "
+          + "follower serves only what it has applied, which is never past the committed offset, "
+          + "so it can be a little behind the leader. Falls back to the leader when no follower "
+          + "answers.");
+
   public static final ConfigOption<String> CLIENT_ID = ConfigOption.stringOption("client.id",
       "pyralog-client", "Client: name of this client in logs and thread names.");
 

@@ -63,7 +63,8 @@ public final class Actions {
       int leader,
       String leaderAddress,
       long logStartOffset,
-      long highWatermark) {}
+      long highWatermark,
+      List<String> replicaAddresses) {}
 
   public record TopicList(List<TopicInfo> topics) {}
 

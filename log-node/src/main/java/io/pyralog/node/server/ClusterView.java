@@ -201,6 +201,25 @@ public final class ClusterView {
         d.getInfo().getLastAppliedIndex(), last == null ? -1 : last.getIndex(), commits);
   }
 
+  /**
+   * The client addresses of a replica set's members that have registered one, the leader
+   * included, in the set's member order.
+   */
+  public List<String> replicaAddresses(int replicaSet) {
+    ReplicaSetSpec spec = layout.replicaSet(replicaSet);
+    if (spec == null) {
+      return List.of(node.config().advertisedAddress());
+    }
+    List<String> result = new ArrayList<>(spec.members().size());
+    for (int member : spec.members()) {
+      String a = address(member);
+      if (a != null) {
+        result.add(a);
+      }
+    }
+    return result;
+  }
+
   /** The client (Flight) address of a node, or null before it registered. */
   public String address(int nodeId) {
     if (nodeId == node.config().nodeId()) {

@@ -208,7 +208,7 @@ public final class TopicAdmin {
       int leader = node.clusterView().leaderNode(rs);
       parts.add(new PartitionInfo(p, Groups.replicaSetName(rs), leader,
           node.clusterView().address(leader), log == null ? -1 : log.logStartOffset(),
-          log == null ? -1 : log.logEndOffset()));
+          log == null ? -1 : log.logEndOffset(), node.clusterView().replicaAddresses(rs)));
     }
     return new TopicInfo(t.name(), t.topicId(), t.partitions(), t.replicationFactor(),
         t.schema() == null ? SchemaJson.toJson(RawSchema.SCHEMA) : t.schema(), t.raw(),

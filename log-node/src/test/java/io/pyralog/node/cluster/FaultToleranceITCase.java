@@ -243,6 +243,11 @@ class FaultToleranceITCase {
       // One node of three down: a majority remains and writes go on.
       cluster.kill(3);
       assertThat(send(producer, "minority-down")).isNotNull();
+      // A follower read through node 1 sees both acknowledged records once node 1 has learnt
+      // that they are committed.
+      assertThat(TopicReader.readFromFollowers(cluster.node(1).bootstrap(), TOPIC, PARTITIONS,
+          Set.of("before", "minority-down"), Duration.ofSeconds(30)))
+          .containsExactlyInAnyOrder("before", "minority-down");
 
       // Two down: no majority. The write fails within the delivery timeout, with an error that
       // says why, rather than hanging.
@@ -261,6 +266,17 @@ class FaultToleranceITCase {
       // Partition 2 of topic 'faults' has 1 of 3 replicas reachable from its leader ..."
       assertThat(failure.getCause().getMessage()).contains("delivery.timeout.ms")
           .containsAnyOf("NOT_ENOUGH_REPLICAS", "NOT_LEADER", "no leader");
+
+      // Node 1 alone has no leader for any replica set, yet it still serves follower reads of
+      // everything committed: both acknowledged records, and not the write that never got a
+      // majority even if node 1 appended it to its own Raft log.
+      Awaitility.await("node 1 alone leads no replica set of factor 3").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+              client.admin().nodeStatus(cluster.node(1).bootstrap()).groups())
+              .noneMatch(g -> g.replicationFactor() == 3 && g.role().equals("LEADER")));
+      List<String> alone = TopicReader.readFromFollowers(cluster.node(1).bootstrap(), TOPIC,
+          PARTITIONS, Set.of("before", "minority-down"), Duration.ofSeconds(30));
+      assertThat(alone).containsExactlyInAnyOrder("before", "minority-down");
 
       // One node back: a majority again, and writes resume.
       cluster.start(2);

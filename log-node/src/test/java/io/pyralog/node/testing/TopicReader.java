@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Reads a whole topic back, from the log start to the end offsets taken when it begins. */
@@ -32,6 +33,41 @@ public final class TopicReader {
     List<String> values = new ArrayList<>();
     for (Stored s : readAllStored(bootstrap, topic, partitions)) {
       values.add(s.value());
+    }
+    return values;
+  }
+
+  /**
+   * The record values a consumer with {@code fetch.from.followers} reads from offset 0 of every
+   * partition through {@code bootstrap} alone. It polls until it has seen all of {@code
+   * expected} (or {@code timeout} passes), then polls a second more to catch anything extra.
+   */
+  public static List<String> readFromFollowers(String bootstrap, String topic, int partitions,
+      Set<String> expected, Duration timeout) {
+    List<String> values = new ArrayList<>();
+    try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", bootstrap,
+        "request.timeout.ms", "5000", "fetch.from.followers", "true"));
+        PyralogConsumer consumer = client.consumer()) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        parts.add(new TopicPartition(topic, p));
+      }
+      consumer.assign(parts);
+      parts.forEach(tp -> consumer.seek(tp, 0));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long quietUntil = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+        try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(200))) {
+          for (ArrowBatch b : batches.batches()) {
+            for (ConsumerRecord r : b.records()) {
+              values.add(new String(r.value(), StandardCharsets.UTF_8));
+            }
+          }
+        }
+        if (quietUntil == Long.MAX_VALUE && values.containsAll(expected)) {
+          quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        }
+      }
     }
     return values;
   }

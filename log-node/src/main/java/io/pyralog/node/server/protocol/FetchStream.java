@@ -123,6 +123,9 @@ final class FetchStream {
           if (sent >= budget || listener.isCancelled()) {
             break;
           }
+          if (p.offset > p.log.logEndOffset()) {
+            continue;
+          }
           List<ByteBuffer> batches = p.log.read(p.offset, p.endOffset,
               (int) Math.min(Integer.MAX_VALUE, budget - sent));
           for (ByteBuffer b : batches) {
@@ -203,8 +206,10 @@ final class FetchStream {
     List<Position> result = new ArrayList<>();
     for (FetchPartition fp : requested) {
       PartitionLog log = admin.partitionLog(topic, fp.partition());
-      if (!allowFollower) {
-        admin.requireLeader(topic, fp.partition());
+      int rs = topic.replicaSets().get(fp.partition());
+      boolean leader = node.clusterView().leaderNode(rs) == node.config().nodeId();
+      if (!allowFollower && !leader) {
+        throw admin.notHosted(topic, fp.partition(), rs);
       }
       long start = log.logStartOffset();
       long end = log.logEndOffset();
@@ -213,14 +218,17 @@ final class FetchStream {
         offset = start;
       } else if (offset == FetchTicket.LATEST) {
         offset = end;
+      } else if (offset > end && !leader) {
+        // a follower that has not applied this far yet: wait for it as for new data
+        LOG.debug("Follower read of partition {} of '{}' at {} waits for this replica ({})",
+            fp.partition(), topic.name(), offset, end);
       } else if (offset < start || offset > end) {
         throw Errors.OFFSET_OUT_OF_RANGE.exception("Offset " + offset + " is out of range for "
             + "partition " + fp.partition() + " of topic '" + topic.name()
             + "': valid offsets are " + start + " to " + end);
       }
       long endOffset = fp.endOffset() == null ? Long.MAX_VALUE : fp.endOffset();
-      result.add(new Position(fp.partition(), log, offset, endOffset,
-          topic.replicaSets().get(fp.partition())));
+      result.add(new Position(fp.partition(), log, offset, endOffset, rs));
     }
     return result;
   }
