@@ -193,6 +193,7 @@ public final class ClusterBenchmark {
       }, "failover-writer");
       writer.start();
       try (PyralogClient admin = client()) {
+        awaitInSync(admin, topic);
         Thread.sleep(3000);
         for (int k = 1; k <= kills; k++) {
           int leader = leaderOf(admin, topic);
@@ -209,7 +210,11 @@ public final class ClusterBenchmark {
               recovered ? "first ack of a record sent after the kill " + ms + " ms after it"
                   : "no record sent after the kill acknowledged within 60 s");
           start(leader);
-          Thread.sleep(4000); // let it catch up and take its preferred leadership back
+          // the figure is for a healthy cluster: every member caught up before the next kill
+          long caughtUpMs = awaitInSync(admin, topic);
+          System.out.printf(Locale.ROOT, "  node %d back and all members caught up in %d ms%n",
+              leader, caughtUpMs);
+          Thread.sleep(1000);
         }
       } finally {
         writer.interrupt();
@@ -288,6 +293,34 @@ public final class ClusterBenchmark {
       Thread.sleep(100);
     }
     throw new IllegalStateException("no leaders for " + topic);
+  }
+
+  /**
+   * Waits until the leader of the topic's partition 0 hears from all three members, each within
+   * 64 entries of its commit index; returns the time it took.
+   */
+  private long awaitInSync(PyralogClient client, String topic) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      try {
+        PartitionInfo p = client.admin().describeTopic(topic).partitionInfo().get(0);
+        if (p.leaderAddress() != null) {
+          for (var g : client.admin().nodeStatus(p.leaderAddress()).groups()) {
+            if (g.name().equals(p.replicaSet()) && g.memberCommits().size() == 3
+                && g.memberCommits().stream()
+                    .allMatch(m -> m.commitIndex() >= g.commitIndex() - 64)) {
+              return (System.nanoTime() - start) / 1_000_000;
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        // a leader is being elected
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the members of " + topic + "'s replica set did not catch "
+        + "up within 120 s");
   }
 
   private int leaderOf(PyralogClient client, String topic) throws InterruptedException {

@@ -54,6 +54,17 @@ public final class PyralogConfigOptions {
       "raft.max.inflight.entries", 8,
       "Raft entries a replica set leader may have submitted but not yet applied.");
 
+  public static final ConfigOption<Long> REPLICA_LAG_MAX_ENTRIES = ConfigOption.longOption(
+      "replica.lag.max.entries", 64L,
+      "A replica set leader holds new writes back while an in-sync follower is more than this "
+          + "many Raft entries behind, so that a failover never waits for a far-behind follower "
+          + "to catch up. 0 lets followers fall behind without bound.");
+
+  public static final ConfigOption<Long> REPLICA_LAG_TIME_MAX_MS = ConfigOption.longOption(
+      "replica.lag.time.max.ms", 1_000L,
+      "A follower that is behind and has made no progress for this long is out of sync: writes "
+          + "stop waiting for it until it has caught up again.");
+
   public static final ConfigOption<Long> CHECKPOINT_INTERVAL_ENTRIES = ConfigOption.longOption(
       "checkpoint.interval.entries", 2048,
       "Raft entries between checkpoints (Ratis snapshots). A checkpoint fsyncs the partition "

@@ -30,13 +30,21 @@ public final class ReplicaSetWriter implements AutoCloseable {
   private final RaftSubmitter submitter;
   private final int entryMaxBytes;
   private final Semaphore inflight;
+  private final FollowerLagGate lagGate;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
 
   public ReplicaSetWriter(String name, RaftSubmitter submitter, int entryMaxBytes,
       int maxInflightEntries) {
+    this(name, submitter, entryMaxBytes, maxInflightEntries, null);
+  }
+
+  /** With a {@link FollowerLagGate} that paces the entries to the in-sync followers. */
+  public ReplicaSetWriter(String name, RaftSubmitter submitter, int entryMaxBytes,
+      int maxInflightEntries, FollowerLagGate lagGate) {
     this.name = name;
+    this.lagGate = lagGate;
     this.submitter = submitter;
     this.entryMaxBytes = entryMaxBytes;
     this.inflight = new Semaphore(maxInflightEntries);
@@ -80,6 +88,10 @@ public final class ReplicaSetWriter implements AutoCloseable {
         // Take an in-flight slot first, so that a taken batch is always submitted: an
         // interrupt while waiting for a slot leaves every batch in the queue for failQueued.
         inflight.acquire();
+        if (lagGate != null) {
+          // batches that arrive meanwhile wait in the queue and go out in one larger entry
+          lagGate.awaitOpen(() -> running);
+        }
         Object first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           inflight.release();

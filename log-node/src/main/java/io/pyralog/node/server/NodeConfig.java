@@ -22,6 +22,8 @@ public record NodeConfig(
     long livenessTimeoutMs,
     int entryMaxBytes,
     int maxInflightEntries,
+    long replicaLagMaxEntries,
+    long replicaLagTimeMaxMs,
     long checkpointIntervalEntries,
     int messageMaxBytes,
     long retentionCheckIntervalMs,
@@ -50,6 +52,8 @@ public record NodeConfig(
         LIVENESS_TIMEOUT_MS.get(props),
         RAFT_ENTRY_MAX_BYTES.get(props),
         RAFT_MAX_INFLIGHT_ENTRIES.get(props),
+        REPLICA_LAG_MAX_ENTRIES.get(props),
+        REPLICA_LAG_TIME_MAX_MS.get(props),
         CHECKPOINT_INTERVAL_ENTRIES.get(props),
         MESSAGE_MAX_BYTES.get(props),
         RETENTION_CHECK_INTERVAL_MS.get(props),
@@ -87,6 +91,10 @@ public record NodeConfig(
     check(entryMaxBytes >= 4096, "raft.entry.max.bytes", entryMaxBytes, "at least 4096");
     check(maxInflightEntries >= 1, "raft.max.inflight.entries", maxInflightEntries,
         "at least 1");
+    check(replicaLagMaxEntries >= 0, "replica.lag.max.entries", replicaLagMaxEntries,
+        "0 (no bound) or more");
+    check(replicaLagTimeMaxMs >= 10, "replica.lag.time.max.ms", replicaLagTimeMaxMs,
+        "at least 10");
     check(checkpointIntervalEntries >= 1, "checkpoint.interval.entries",
         checkpointIntervalEntries, "at least 1");
     check(messageMaxBytes >= 1024, "message.max.bytes", messageMaxBytes, "at least 1024");

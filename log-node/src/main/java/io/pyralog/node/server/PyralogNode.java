@@ -6,6 +6,7 @@ import io.pyralog.node.cluster.PeerAddress;
 import io.pyralog.node.cluster.ReplicaSetSpec;
 import io.pyralog.node.metadata.MetadataStore;
 import io.pyralog.node.replication.GroupClient;
+import io.pyralog.node.replication.FollowerLagGate;
 import io.pyralog.node.replication.Groups;
 import io.pyralog.node.replication.MetadataStateMachine;
 import io.pyralog.node.replication.RaftSubmitter;
@@ -372,9 +373,13 @@ public final class PyralogNode implements AutoCloseable {
       if (!config.clustered()) {
         awaitLeader(Groups.replicaSet(spec.index()));
       }
+      RaftGroupId group = Groups.replicaSet(spec.index());
+      FollowerLagGate gate = spec.replicationFactor() < 2 ? null
+          : new FollowerLagGate(spec.name(), () -> clusterView.division(group),
+              config.replicaLagMaxEntries(), config.replicaLagTimeMaxMs());
       writers.put(spec.index(), new ReplicaSetWriter(spec.name(),
-          new RaftSubmitter(raft, Groups.replicaSet(spec.index())), config.entryMaxBytes(),
-          config.maxInflightEntries()));
+          new RaftSubmitter(raft, group), config.entryMaxBytes(), config.maxInflightEntries(),
+          gate));
     }
   }
 
