@@ -25,7 +25,6 @@ esac
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/benchmarks"
 NODE_JAR="$ROOT/log-node/target/pyralog-node.jar"
-KAFKA_LIB="$BENCH/target/kafka-lib"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 if [[ $MODE == quick ]]; then
@@ -50,40 +49,12 @@ BATCH_SIZE=262144
 LINGER_MS=5
 FIXED_RATE_LINGER_MS=1
 FIXED_RATE_FRACTION=0.5
-
-# Broker and node: the same heap, and each with the JVM options of its own launcher
-# (Kafka's kafka-server-start.sh / kafka-run-class.sh, Pyralog's bin/pyralog).
-SERVER_HEAP=(-Xmx1g -Xms1g)
-KAFKA_SERVER_JVM=(-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
-  -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true)
-PYRALOG_SERVER_JVM=(-XX:+UseG1GC -XX:MaxGCPauseMillis=50 --add-opens=java.base/java.nio=ALL-UNNAMED)
-# Clients: one JVM per run, the same options for both systems (plus what Arrow needs).
-CLIENT_JVM=(-Xmx1g -XX:+UseG1GC)
-PYRALOG_CLIENT_JVM=("${CLIENT_JVM[@]}" --add-opens=java.base/java.nio=ALL-UNNAMED)
+# shellcheck source=benchmarks/lib.sh
+source "$BENCH/lib.sh"
 
 START_SECONDS=$SECONDS
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
-# ---------------------------------------------------------------------------------------------
-# Build: the node and CLI jar, the harness classes, and Kafka's own class path (kept apart from
-# Pyralog's: the two need different versions of the same libraries).
-# Maven's output is shown only when it fails.
-quiet_mvn() {
-  local output
-  if ! output=$(cd "$ROOT" && mvn -B -q "$@" 2>&1); then
-    echo "$output" >&2
-    echo "The build failed: mvn -B -q $*" >&2
-    exit 1
-  fi
-}
-log "Building Pyralog and the harness"
-quiet_mvn -DskipTests -pl benchmarks -am package
-log "Copying Apache Kafka's class path"
-quiet_mvn -f "$BENCH/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$KAFKA_LIB"
-KAFKA_CP="$KAFKA_LIB/*"
-HARNESS_CP="$BENCH/target/classes:$BENCH/target/lib/*"
-
-harness() { "$JAVA" -cp "$HARNESS_CP" io.pyralog.benchmarks.harness.Harness "$@"; }
+build_all
 
 RUN="$BENCH/target/run-$(date -u +%Y%m%d-%H%M%S)"
 OUT="$RUN/out"
@@ -94,21 +65,6 @@ log "Run directory: $RUN"
 KAFKA_PID=""
 PYRALOG_PID=""
 CLIENT_PID=""
-
-# Stops a process this script started: SIGTERM for a clean shutdown, SIGKILL after 30 s.
-stop_process() {
-  local pid=$1 name=$2
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  log "Stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 60); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.5
-  done
-  log "$name did not stop in 30 s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -130,22 +86,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Waits until FILE contains PATTERN; fails if PID exits first or after TIMEOUT seconds.
-wait_for_line() {
-  local file=$1 pattern=$2 pid=$3 name=$4 timeout=$5
-  for _ in $(seq $((timeout * 4))); do
-    grep -q "$pattern" "$file" 2>/dev/null && return 0
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "$name exited during start-up; its log, $file, ends with:" >&2
-      tail -20 "$file" >&2
-      return 1
-    fi
-    sleep 0.25
-  done
-  echo "$name did not start in ${timeout} s; see $file" >&2
-  return 1
-}
-
 PORTS=$(harness free-ports 4 | tr '\n' ' ')
 read -r KAFKA_PORT KAFKA_CONTROLLER_PORT PYRALOG_PORT PYRALOG_RAFT_PORT <<< "$PORTS"
 KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
@@ -153,22 +93,8 @@ PYRALOG_BOOTSTRAP="127.0.0.1:$PYRALOG_PORT"
 
 # ---------------------------------------------------------------------------------------------
 # Kafka: one node in KRaft combined mode, its logs through reload4j into files of the run.
-cat > "$RUN/log4j-broker.properties" <<EOF
-log4j.rootLogger=INFO, file
-log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=$LOGS/kafka-server.log
-log4j.appender.file.layout=org.apache.log4j.PatternLayout
-log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
-EOF
-cat > "$RUN/log4j-tools.properties" <<EOF
-log4j.rootLogger=WARN, stderr
-log4j.appender.stderr=org.apache.log4j.ConsoleAppender
-log4j.appender.stderr.Target=System.err
-log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
-log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
-EOF
-KAFKA_TOOL_LOG=(-Dlog4j.configuration="file:$RUN/log4j-tools.properties" -Dlog4j2.statusLoggerLevel=OFF)
-
+kafka_tool_log4j "$RUN"
+kafka_broker_log4j "$RUN" kafka-server
 harness kafka-config --log-dir "$RUN/kafka-data" --port "$KAFKA_PORT" \
   --controller-port "$KAFKA_CONTROLLER_PORT" > "$RUN/server.properties"
 CLUSTER_ID=$("$JAVA" "${KAFKA_TOOL_LOG[@]}" -cp "$KAFKA_CP" kafka.tools.StorageTool random-uuid | tail -1)
@@ -177,7 +103,7 @@ CLUSTER_ID=$("$JAVA" "${KAFKA_TOOL_LOG[@]}" -cp "$KAFKA_CP" kafka.tools.StorageT
 
 log "Starting Apache Kafka 4.1.1 on $KAFKA_BOOTSTRAP (controller port $KAFKA_CONTROLLER_PORT)"
 "$JAVA" "${SERVER_HEAP[@]}" "${KAFKA_SERVER_JVM[@]}" \
-  -Dlog4j.configuration="file:$RUN/log4j-broker.properties" -Dlog4j2.statusLoggerLevel=OFF \
+  -Dlog4j.configuration="file:$RUN/log4j-kafka-server.properties" -Dlog4j2.statusLoggerLevel=OFF \
   -cp "$KAFKA_CP" kafka.Kafka "$RUN/server.properties" > "$LOGS/kafka-stdout.log" 2>&1 &
 KAFKA_PID=$!
 wait_for_line "$LOGS/kafka-server.log" "Kafka Server started" "$KAFKA_PID" "Kafka" 90
@@ -190,26 +116,7 @@ PYRALOG_PID=$!
 wait_for_line "$LOGS/pyralog-node.log" "is up" "$PYRALOG_PID" "The Pyralog node" 90
 
 # ---------------------------------------------------------------------------------------------
-# Tools. Every run starts with `sync`, so that writeback left by the previous run does not
-# compete with this one, and has a time limit. A run that fails leaves its output for the
-# report, which counts it as a missing sample.
-run_client() {
-  local out=$1; shift
-  mkdir -p "$(dirname "$out")"
-  sync
-  local rc=0
-  # In the background, so that a signal to this script interrupts the wait at once.
-  timeout -k 10 "$CLIENT_TIMEOUT_SECONDS" "$@" > "$out" 2>&1 &
-  CLIENT_PID=$!
-  wait "$CLIENT_PID" || rc=$?
-  CLIENT_PID=""
-  if [[ $rc -eq 0 ]]; then
-    log "  $(basename "$(dirname "$out")")/$(basename "$out" .out): $(tail -1 "$out" | cut -c1-160)"
-  else
-    log "  $(basename "$(dirname "$out")")/$(basename "$out" .out): FAILED (exit $rc), see $out"
-  fi
-}
-
+# Tools; run_client (lib.sh) gives each a time limit and keeps its output for the report.
 kafka_admin() {
   "$JAVA" "${CLIENT_JVM[@]}" "${KAFKA_TOOL_LOG[@]}" -cp "$KAFKA_CP" \
     org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" "$@" \

@@ -137,6 +137,11 @@ public final class ClusterBenchmark {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor();
       String json = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("");
+      if (json.isEmpty()) {
+        String[] lines = out.split("\n");
+        json = "FAILED: " + String.join(" / ", java.util.Arrays.copyOfRange(lines,
+            Math.max(0, lines.length - 5), lines.length));
+      }
       report("rf", "RF=" + rf, json);
     }
     // Every election raises its group's term; none should happen under load (no GC flapping).

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * back while an in-sync follower is more than {@code replica.lag.max.entries} behind.
  *
  * <p>In sync works as Kafka's ISR: a follower joins once it is within the bound, and leaves when
- * its match index has not moved for {@code replica.lag.time.max.ms} while it is behind (it died,
- * or it is stuck). So a dead follower holds writes back for at most that long, and a returning
+ * it is past the bound and its match index has not moved for {@code replica.lag.time.max.ms}
+ * (it died, or it is stuck). So a dead follower holds writes back for at most that long, and a returning
  * follower never holds them back while it catches up. The gate only paces the leader: what is
  * acknowledged is decided by the Raft majority as before.
  */
@@ -92,7 +92,13 @@ public final class FollowerLagGate {
 
   /** How far the slowest in-sync follower is behind, in entries; 0 when none is or not leader. */
   long slowestInSyncLag() {
-    RaftServer.Division d = division.get();
+    RaftServer.Division d;
+    try {
+      d = division.get();
+    } catch (RuntimeException e) {
+      LOG.debug("{}: no Raft division to pace writes by: {}", name, e.toString());
+      return 0;
+    }
     if (d == null || !d.getInfo().isLeader()) {
       return 0;
     }
@@ -124,15 +130,15 @@ public final class FollowerLagGate {
     for (int i = 0; i < match.length; i++) {
       Follower f = followers[i];
       long lag = Math.max(0, lastIndex - match[i]);
-      if (match[i] != f.matchIndex || lag == 0) {
-        // being caught up counts as progress, so that the first write after an idle spell
-        // does not find every follower stale
+      if (match[i] != f.matchIndex || lag <= maxLagEntries) {
+        // being within the bound counts as progress: a follower only leaves while it is what
+        // holds writes back, not after an idle spell
         f.matchIndex = match[i];
         f.progressNanos = now;
       }
       if (!f.inSync && lag <= maxLagEntries) {
         f.inSync = true;
-      } else if (f.inSync && lag > 0 && now - f.progressNanos > lagTimeNanos) {
+      } else if (f.inSync && now - f.progressNanos > lagTimeNanos) {
         f.inSync = false;
         LOG.info("{}: follower {} has made no progress for {} ms and is {} entries behind; "
             + "writes no longer wait for it until it catches up", name, names.apply(i),

@@ -87,11 +87,11 @@ public final class ReplicaSetWriter implements AutoCloseable {
       try {
         // Take an in-flight slot first, so that a taken batch is always submitted: an
         // interrupt while waiting for a slot leaves every batch in the queue for failQueued.
-        inflight.acquire();
         if (lagGate != null) {
           // batches that arrive meanwhile wait in the queue and go out in one larger entry
           lagGate.awaitOpen(() -> running);
         }
+        inflight.acquire();
         Object first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           inflight.release();

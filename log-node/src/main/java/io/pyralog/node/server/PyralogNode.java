@@ -375,7 +375,7 @@ public final class PyralogNode implements AutoCloseable {
       }
       RaftGroupId group = Groups.replicaSet(spec.index());
       FollowerLagGate gate = spec.replicationFactor() < 2 ? null
-          : new FollowerLagGate(spec.name(), () -> clusterView.division(group),
+          : new FollowerLagGate(spec.name(), () -> division(group),
               config.replicaLagMaxEntries(), config.replicaLagTimeMaxMs());
       writers.put(spec.index(), new ReplicaSetWriter(spec.name(),
           new RaftSubmitter(raft, group), config.entryMaxBytes(), config.maxInflightEntries(),
@@ -450,6 +450,15 @@ public final class PyralogNode implements AutoCloseable {
     throw Errors.INVALID_CONFIG.exception("Raft group " + id + " found in " + config.dataDir()
         + " is not in this node's layout (peers=" + config.peers() + ", replica.sets="
         + config.replicaSets() + "); start the node with the peers it was created with");
+  }
+
+  /** The local Raft division of a group, or null when it is not running here. */
+  private RaftServer.Division division(RaftGroupId id) {
+    try {
+      return raft.getDivision(id);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private void awaitLeader(RaftGroupId id) throws Exception {

@@ -37,20 +37,33 @@ class FollowerLagGateTest {
   @Test
   void aFollowerWithoutProgressLeavesAfterTheLagTime() {
     lag(1, 100, new long[] {100, 100}, 0);
-    // Follower 0 stops (killed); while its match index stands still it is waited for...
+    // Follower 0 stops (killed); within the bound it holds nothing back and stays in sync.
+    assertThat(lag(1, 110, new long[] {100, 109}, 100)).isEqualTo(10);
+    // Past the bound it holds writes back while its match index stands still...
     assertThat(lag(1, 200, new long[] {100, 199}, 500)).isEqualTo(100);
-    assertThat(lag(1, 200, new long[] {100, 199}, 1000)).isEqualTo(100);
+    assertThat(lag(1, 200, new long[] {100, 199}, 1100)).isEqualTo(100);
     // ... until it has made no progress for longer than replica.lag.time.max.ms.
-    assertThat(lag(1, 200, new long[] {100, 199}, 1001)).isEqualTo(1);
+    assertThat(lag(1, 200, new long[] {100, 199}, 1101)).isEqualTo(1);
     assertThat(lag(1, 900, new long[] {100, 899}, 2000)).isEqualTo(1);
   }
 
   @Test
-  void anIdleCaughtUpFollowerStaysInSync() {
-    lag(1, 50, new long[] {50, 50}, 0);
-    // No writes for a long time: lag 0 and no progress, yet still in sync.
-    assertThat(lag(1, 50, new long[] {50, 50}, 60_000)).isEqualTo(0);
-    assertThat(lag(1, 80, new long[] {50, 79}, 60_001)).isEqualTo(30);
+  void aSlowFollowerThatKeepsMovingStaysInSync() {
+    lag(1, 100, new long[] {100, 100}, 0);
+    for (int t = 1; t <= 10; t++) {
+      // 50 entries behind the bound, but it moves every half second: it keeps holding writes
+      assertThat(lag(1, 160 + 10 * t, new long[] {100 + 10 * t, 159 + 10 * t}, 500L * t))
+          .isEqualTo(60);
+    }
+  }
+
+  @Test
+  void anIdleFollowerWithinTheBoundStaysInSync() {
+    lag(1, 50, new long[] {49, 50}, 0);
+    // No writes for a long time: one entry behind and no progress, yet still in sync.
+    assertThat(lag(1, 50, new long[] {49, 50}, 60_000)).isEqualTo(1);
+    assertThat(lag(1, 80, new long[] {49, 79}, 60_001)).isEqualTo(31);
+    assertThat(lag(1, 80, new long[] {49, 79}, 60_002)).isEqualTo(31);
   }
 
   @Test
