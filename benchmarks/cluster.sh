@@ -4,6 +4,9 @@
 # and each node's resident memory and threads at 16 and at 16 + 192 partitions.
 #
 #   benchmarks/cluster.sh [kills (default 20)] [records per throughput run (default 1000000)]
+#                         [phases (default scale,rf,failover)]
+#
+# PYRALOG_RATIS_LOG_LEVEL=INFO makes the nodes log Ratis at that level.
 #
 # Lines starting with RESULT carry the figures; see benchmarks/README.md.
 set -euo pipefail
@@ -15,6 +18,7 @@ WORK="$BENCH/target/cluster-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$WORK"
 echo "Run directory: $WORK"
 "$JAVA" -Xmx1g -XX:+UseG1GC --add-opens=java.base/java.nio=ALL-UNNAMED \
+  -Dpyralog.ratis.log.level="${PYRALOG_RATIS_LOG_LEVEL:-WARN}" \
   -cp "$BENCH/target/classes:$BENCH/target/lib/*" io.pyralog.benchmarks.cluster.ClusterBenchmark \
-  "$ROOT/log-node/target/pyralog-node.jar" "$WORK" "${1:-20}" "${2:-1000000}" | tee "$WORK/output.txt"
+  "$ROOT/log-node/target/pyralog-node.jar" "$WORK" "${1:-20}" "${2:-1000000}" "${3:-scale,rf,failover}" | tee "$WORK/output.txt"
 rm -rf "$WORK"/node-*/

@@ -60,7 +60,8 @@ public final class ClusterBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("Usage: ClusterBenchmark JAR WORK_DIR [kills] [records]");
+      System.err.println("Usage: ClusterBenchmark JAR WORK_DIR [kills] [records] "
+          + "[phases, default scale,rf,failover]");
       System.exit(2);
     }
     int kills = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -71,9 +72,16 @@ public final class ClusterBenchmark {
       for (int id = 1; id <= 3; id++) {
         b.start(id);
       }
-      b.scale();
-      b.rf(records);
-      b.failover(kills);
+      String phases = args.length > 4 ? args[4] : "scale,rf,failover";
+      if (phases.contains("scale")) {
+        b.scale();
+      }
+      if (phases.contains("rf")) {
+        b.rf(records);
+      }
+      if (phases.contains("failover")) {
+        b.failover(kills);
+      }
     } finally {
       b.stopAll();
     }
@@ -201,7 +209,7 @@ public final class ClusterBenchmark {
         awaitInSync(admin, topic);
         Thread.sleep(3000);
         for (int k = 1; k <= kills; k++) {
-          int leader = leaderOf(admin, topic);
+          int leader = confirmedLeaderOf(admin, topic);
           long killedAt = System.nanoTime();
           kill(leader);
           long deadline = killedAt + TimeUnit.SECONDS.toNanos(60);
@@ -243,7 +251,9 @@ public final class ClusterBenchmark {
   private void start(int id) throws Exception {
     Path log = work.resolve("node-" + id + ".log");
     List<String> cmd = List.of(java(), "-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
-        "-XX:MaxGCPauseMillis=50", "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar",
+        "-XX:MaxGCPauseMillis=50", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "-Dpyralog.ratis.log.level=" + System.getProperty("pyralog.ratis.log.level", "WARN"),
+        "-jar",
         jar.toString(), "node", "start", "--node-id", Integer.toString(id), "--data-dir",
         work.resolve("node-" + id).toString(), "--port", Integer.toString(ports[id - 1]),
         "--raft-port", Integer.toString(raftPorts[id - 1]), "--peers", peers);
@@ -326,6 +336,24 @@ public final class ClusterBenchmark {
     }
     throw new IllegalStateException("the members of " + topic + "'s replica set did not catch "
         + "up within 120 s");
+  }
+
+  /** The leader of partition 0, as the node itself reports its role (not a cached view). */
+  private int confirmedLeaderOf(PyralogClient client, String topic) throws InterruptedException {
+    while (true) {
+      int leader = leaderOf(client, topic);
+      try {
+        String set = client.admin().describeTopic(topic).partitionInfo().get(0).replicaSet();
+        for (var g : client.admin().nodeStatus("127.0.0.1:" + ports[leader - 1]).groups()) {
+          if (g.name().equals(set) && g.role().equals("LEADER")) {
+            return leader;
+          }
+        }
+      } catch (RuntimeException e) {
+        // retry
+      }
+      Thread.sleep(50);
+    }
   }
 
   private int leaderOf(PyralogClient client, String topic) throws InterruptedException {

@@ -60,6 +60,26 @@ public final class Figures {
   }
 
   /**
+   * The figures of {@code replicated.sh}: 1 KiB produce to a 3-node Pyralog cluster at RF=3
+   * ({@code produce-1kib-rf3}) against a 3-broker Kafka cluster at replication factor 3 with
+   * acks=all and {@code min.insync.replicas=2}, at Kafka's defaults ({@code produce-1kib-rf3})
+   * and with {@code flush.messages=1} ({@code produce-1kib-rf3-fsync-parity}).
+   */
+  public static List<Figure> computeReplicated(RunOutputs runs) {
+    List<ProduceResult> p = runs.pyralogProduce("produce-1kib-rf3");
+    List<ProduceResult> kDefaults = runs.kafkaProduce("produce-1kib-rf3");
+    List<ProduceResult> kParity = runs.kafkaProduce("produce-1kib-rf3-fsync-parity");
+    List<Figure> figures = new ArrayList<>();
+    figures.add(throughput("produce-1kib-rf3-fsync-parity", p, kParity));
+    figures.add(throughput("produce-1kib-rf3-defaults", p, kDefaults));
+    figures.add(latency("p50-latency-rf3-max-throughput", p, kDefaults,
+        ProduceResult::latencyP50Ms));
+    figures.add(latency("p99-latency-rf3-max-throughput", p, kDefaults,
+        ProduceResult::latencyP99Ms));
+    return figures;
+  }
+
+  /**
    * The rate of the fixed-rate workload: {@code fraction} of Kafka's median maximum throughput
    * with 1 KiB records at its defaults; NaN when those runs are missing.
    */

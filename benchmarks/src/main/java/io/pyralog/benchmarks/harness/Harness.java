@@ -22,11 +22,13 @@ import java.util.Map;
  *
  * <pre>
  * free-ports N                       N free TCP ports on loopback, one a line
- * kafka-config --log-dir D --port P --controller-port C
- *                                    the broker's server.properties, on standard output
+ * kafka-config --log-dir D --port P --controller-port C [--node-id N --voters V]
+ *                                    the broker's server.properties, on standard output; with
+ *                                    --voters, node N of a 3-node cluster
+ *                                    (V = 1@host:cport,2@host:cport,3@host:cport)
  * fixed-rate --out DIR [--fraction F] F (default 0.5) of Kafka's median 1 KiB produce rate
  * report --out DIR --results-md FILE --latest-json FILE --revision R --mode M
- *        --cores N --df LINE [--meminfo FILE] [--settings TEXT]
+ *        --cores N --df LINE [--meminfo FILE] [--settings TEXT] [--figures single|replicated]
  *                                    prints the table, appends RESULTS.md, writes latest.json
  * </pre>
  */
@@ -47,10 +49,14 @@ public final class Harness {
           System.out.println(port);
         }
       }
-      case "kafka-config" -> System.out.print(KafkaServerConfig.render(
-          Path.of(required(opts, "--log-dir")), HOST,
-          Integer.parseInt(required(opts, "--port")),
-          Integer.parseInt(required(opts, "--controller-port"))));
+      case "kafka-config" -> System.out.print(opts.containsKey("--voters")
+          ? KafkaServerConfig.renderClusterNode(Path.of(required(opts, "--log-dir")), HOST,
+              Integer.parseInt(required(opts, "--node-id")),
+              Integer.parseInt(required(opts, "--port")),
+              Integer.parseInt(required(opts, "--controller-port")), opts.get("--voters"))
+          : KafkaServerConfig.render(Path.of(required(opts, "--log-dir")), HOST,
+              Integer.parseInt(required(opts, "--port")),
+              Integer.parseInt(required(opts, "--controller-port"))));
       case "fixed-rate" -> {
         RunOutputs runs = new RunOutputs(Path.of(required(opts, "--out")));
         double rate = Figures.fixedRate(runs,
@@ -69,7 +75,15 @@ public final class Harness {
 
   private static void report(Map<String, String> opts) throws IOException {
     RunOutputs runs = new RunOutputs(Path.of(required(opts, "--out")));
-    List<Figure> figures = Figures.compute(runs);
+    String set = opts.getOrDefault("--figures", "single");
+    List<Figure> figures = switch (set) {
+      case "single" -> Figures.compute(runs);
+      case "replicated" -> Figures.computeReplicated(runs);
+      default -> {
+        fail("Unknown --figures " + set + "; expected single or replicated");
+        yield List.of();
+      }
+    };
     String table = Report.table(figures);
     System.out.print(table);
     for (String problem : runs.problems()) {

@@ -50,6 +50,25 @@ class FiguresTest {
   }
 
   @Test
+  void replicatedFiguresCompareTheRf3RunsOfBothClusters() throws IOException {
+    pyralogProduce("produce-1kib-rf3", 1, 40_000, 900);
+    pyralogProduce("produce-1kib-rf3", 2, 30_000, 1100);
+    kafkaProduce("produce-1kib-rf3", 1, 80_000, 300);
+    kafkaProduce("produce-1kib-rf3-fsync-parity", 1, 20_000, 2000);
+
+    Map<String, Figure> f = byName(Figures.computeReplicated(new RunOutputs(out)));
+
+    assertThat(f.keySet()).containsExactlyInAnyOrder("produce-1kib-rf3-fsync-parity",
+        "produce-1kib-rf3-defaults", "p50-latency-rf3-max-throughput",
+        "p99-latency-rf3-max-throughput");
+    assertThat(f.get("produce-1kib-rf3-fsync-parity").pyralog()).isEqualTo(35_000);
+    assertThat(f.get("produce-1kib-rf3-fsync-parity").ratio()).isEqualTo(1.75);
+    assertThat(f.get("produce-1kib-rf3-defaults").ratio()).isEqualTo(0.4375);
+    assertThat(f.get("p99-latency-rf3-max-throughput").pyralog()).isEqualTo(1000);
+    assertThat(f.get("p99-latency-rf3-max-throughput").higherIsBetter()).isFalse();
+  }
+
+  @Test
   void aFailedRunIsAMissingSampleAndAProblem() throws IOException {
     pyralogProduce("produce-100b", 1, 300_000, 10);
     write(RunOutputs.file(out, RunOutputs.PYRALOG, "produce-100b", 2), "Error: node down\n");

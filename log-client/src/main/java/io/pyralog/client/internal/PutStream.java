@@ -53,6 +53,8 @@ final class PutStream {
   private final Consumer<Event> events;
   private final ArrayDeque<InFlight> fifo = new ArrayDeque<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private final long createdNanos = System.nanoTime();
+  private volatile boolean wasReady;
   private boolean closed;
   private boolean failureReported;
 
@@ -79,7 +81,20 @@ final class PutStream {
         return false;
       }
     }
-    return stream.isReady();
+    boolean ready = stream.isReady();
+    if (ready) {
+      wasReady = true;
+    }
+    return ready;
+  }
+
+  /** True once the stream has been ready to send: its node answered the connection. */
+  boolean wasReady() {
+    return wasReady;
+  }
+
+  long createdNanos() {
+    return createdNanos;
   }
 
   synchronized boolean isClosed() {

@@ -268,7 +268,8 @@ final class Sender implements Runnable {
           s.address, failed.unanswered().size(), error.error(), error.getMessage());
     }
     if (error.isRetriable()) {
-      markStale(s.topic, now);
+      // not at once: while a leader is being elected every node still names the dead one
+      markStale(s.topic, now + TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs()));
     } else if (!failed.unanswered().isEmpty()) {
       metadata.invalidate(s.topic);
     }
@@ -532,6 +533,14 @@ final class Sender implements Runnable {
   }
 
   private void sendResends(PartitionState ps, long now) {
+    if (ps.outstanding == 0) {
+      // the round may have started while the metadata still named a leader that has since died
+      String leader = leaderOf(ps.tp, now);
+      if (leader != null && !leader.equals(ps.address)) {
+        LOG.debug("Leader of {} moved from {} to {}; resending there", ps.tp, ps.address, leader);
+        ps.address = leader;
+      }
+    }
     PutStream s = stream(ps.tp.topic(), ps.address, now);
     if (s == null) {
       ps.toResend.clear();
@@ -647,9 +656,13 @@ final class Sender implements Runnable {
     }
   }
 
-  /** Breaks streams whose oldest batch has waited for its ack longer than request.timeout.ms. */
+  /**
+   * Breaks streams whose oldest batch has waited for its ack longer than request.timeout.ms, and
+   * streams that never became ready to send within it (their node does not answer).
+   */
   private void checkStuckStreams(long now) {
     List<PutStream> stuck = null;
+    List<PutStream> unready = null;
     for (PutStream s : streams.values()) {
       long oldest = s.oldestSentNanos();
       if (oldest != -1L && now - oldest > requestTimeoutNanos) {
@@ -657,6 +670,11 @@ final class Sender implements Runnable {
           stuck = new ArrayList<>();
         }
         stuck.add(s);
+      } else if (!s.wasReady() && now - s.createdNanos() > requestTimeoutNanos) {
+        if (unready == null) {
+          unready = new ArrayList<>();
+        }
+        unready.add(s);
       }
     }
     if (stuck != null) {
@@ -664,6 +682,14 @@ final class Sender implements Runnable {
         LOG.debug("No ack from {} within request.timeout.ms; reconnecting", s.address);
         s.abort(Errors.REQUEST_TIMED_OUT.exception("No produce ack from " + s.address
             + " within request.timeout.ms (" + config.requestTimeoutMs() + " ms)"));
+      }
+    }
+    if (unready != null) {
+      for (PutStream s : unready) {
+        LOG.debug("The put stream to {} was not ready within request.timeout.ms", s.address);
+        s.abort(Errors.UNAVAILABLE.exception("Cannot send to " + s.address
+            + ": the connection was not ready within request.timeout.ms ("
+            + config.requestTimeoutMs() + " ms)"));
       }
     }
   }

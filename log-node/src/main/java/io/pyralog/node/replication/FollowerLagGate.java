@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In sync works as Kafka's ISR: a follower joins once it is within the bound, and leaves when
  * it is past the bound and its match index has not moved for {@code replica.lag.time.max.ms}
- * (it died, or it is stuck). So a dead follower holds writes back for at most that long, and a returning
- * follower never holds them back while it catches up. The gate only paces the leader: what is
- * acknowledged is decided by the Raft majority as before.
+ * (it died, or it is stuck). So a dead follower holds writes back for at most that long, and a
+ * returning follower never holds them back while it catches up. The gate only paces the leader:
+ * what is acknowledged is decided by the Raft majority as before.
  */
 public final class FollowerLagGate {
   private static final Logger LOG = LoggerFactory.getLogger(FollowerLagGate.class);

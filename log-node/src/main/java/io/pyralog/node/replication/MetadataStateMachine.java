@@ -40,6 +40,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
   private final MetadataStore store;
   private final ClusterLayout layout;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final RebuildCheck rebuildCheck = new RebuildCheck();
   private volatile Supplier<ReplicaRebuild.Querier> querier;
 
   public MetadataStateMachine(MetadataStore store, ClusterLayout layout) {
@@ -202,6 +203,13 @@ public final class MetadataStateMachine extends BaseStateMachine {
     }
     RaftPeerId leader = RaftPeerId.valueOf(
         roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+    CompletableFuture<TermIndex> declined = rebuildCheck.declineIfNotNeeded("Metadata",
+        getServer().getNow(null), getGroupId(), firstTermIndexInLog);
+    if (declined != null) {
+      LOG.info("{}: the leader {} asked for a rebuild, but this replica has committed up to its "
+          + "first entry ({}); resuming from its log", "Metadata", leader, firstTermIndexInLog);
+      return declined;
+    }
     return CompletableFuture.supplyAsync(() -> {
       try {
         ByteBuffer reply = querier.get().query(leader, ReplicaQuery.dump());

@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds a replica set's partitions on a member whose data is gone (a wiped data directory, or
- * a member that was away while the others purged the Raft log it needed): it copies the leader's
- * latest checkpoint, batch by batch, over Ratis read-only queries. The copy holds the same
- * batches at the same offsets; the Raft log after the checkpoint then brings it up to date.
+ * Rebuilds a replica set's partitions on a member whose data is gone or behind (a wiped data
+ * directory, or a member that was away while the others purged the Raft log it needed): it copies
+ * what it lacks of the leader's latest checkpoint, batch by batch, over Ratis read-only queries.
+ * The copy holds the same batches at the same offsets; the Raft log after the checkpoint then
+ * brings it up to date.
  */
 public final class ReplicaRebuild {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaRebuild.class);
@@ -45,9 +46,14 @@ public final class ReplicaRebuild {
   }
 
   /**
-   * Copies every partition of the leader's latest checkpoint into fresh partition logs made by
-   * {@code open} (given each partition's directory) and returns that checkpoint's manifest. The
+   * Brings every partition of the leader's latest checkpoint into the partition logs made by
+   * {@code open} (given each partition's checkpoint) and returns that checkpoint's manifest. The
    * caller publishes the manifest once the copies are durable.
+   *
+   * <p>A log that already holds data keeps it and gets only the batches after its end: whatever a
+   * member applied was committed, so its log is a prefix of the leader's, batch for batch. A log
+   * that does not continue the leader's (the leader's retention removed what follows it) is
+   * emptied and copied whole.
    */
   static CheckpointManifest copyFrom(String name, RaftPeerId leader, Querier querier,
       Function<PartitionCheckpoint, PartitionLog> open) throws Exception {
@@ -61,18 +67,28 @@ public final class ReplicaRebuild {
     CheckpointManifest manifest = Json.read(json, CheckpointManifest.class);
     long records = 0;
     long bytes = 0;
+    long kept = 0;
     for (PartitionCheckpoint p : manifest.partitions()) {
       PartitionLog log = open.apply(p);
-      long offset = -2; // the leader's log start
-      boolean first = true;
-      while (first || offset < p.endOffset()) {
+      if (log.logEndOffset() > p.endOffset()) {
+        log.truncateTo(p.endOffset());
+      }
+      long offset = log.logEndOffset();
+      boolean checked = false;
+      while (!checked || offset < p.endOffset()) {
         ByteBuffer chunk = querier.query(leader, ReplicaQuery.read(p.topicId(), p.partition(),
             offset, p.endOffset(), READ_BYTES));
         long logStart = chunk.getLong();
-        if (first) {
-          log.resetTo(logStart);
-          offset = logStart;
-          first = false;
+        if (!checked) {
+          checked = true;
+          boolean continues = offset >= logStart && (!chunk.hasRemaining()
+              || BatchHeader.baseOffset(chunk, chunk.position()) == offset);
+          if (!continues) {
+            log.resetTo(logStart);
+            offset = logStart;
+            continue;
+          }
+          kept += offset - log.logStartOffset();
         }
         if (!chunk.hasRemaining() && offset < p.endOffset()) {
           throw Errors.UNAVAILABLE.exception(name + ": the leader sent no batches for "
@@ -92,16 +108,17 @@ public final class ReplicaRebuild {
       }
       log.flush();
     }
-    LOG.info("{}: copied {} partitions ({} records, {} bytes) from the checkpoint of leader {} "
-        + "at Raft index {}", name, manifest.partitions().size(), records, bytes, leader,
-        manifest.index());
+    LOG.info("{}: copied {} records ({} bytes) of {} partitions from the checkpoint of leader {} "
+        + "at Raft index {}; {} records this replica already had were kept", name, records,
+        bytes, manifest.partitions().size(), leader, manifest.index(), kept);
     return manifest;
   }
 
   /** Answers a {@code read} query: [long logStart] then whole stored batches. */
   static ByteBuffer read(PartitionLog log, ReplicaQuery q) {
     long start = log.logStartOffset();
-    long offset = q.offset() < 0 ? start : q.offset();
+    // an offset before the log start (or -2) reads from the start; the reply says where that is
+    long offset = Math.max(start, q.offset());
     java.util.List<ByteBuffer> batches = log.read(offset, q.endOffset(), q.maxBytes());
     int size = 8;
     for (ByteBuffer b : batches) {

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +56,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   private final String name;
   private final Path dir;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final RebuildCheck rebuildCheck = new RebuildCheck();
   private final Map<Long, TopicPartitions> topics = new ConcurrentHashMap<>();
   private final ProducerStateTable producers = new ProducerStateTable();
   private final DataSignal signal = new DataSignal();
@@ -442,6 +445,13 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     }
     RaftPeerId leader = RaftPeerId.valueOf(
         roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+    CompletableFuture<TermIndex> declined = rebuildCheck.declineIfNotNeeded(name,
+        getServer().getNow(null), getGroupId(), firstTermIndexInLog);
+    if (declined != null) {
+      LOG.info("{}: the leader {} asked for a rebuild, but this replica has committed up to its "
+          + "first entry ({}); resuming from its log", name, leader, firstTermIndexInLog);
+      return declined;
+    }
     LOG.warn("{}: the leader {} no longer has the Raft entries this replica needs (its log starts "
         + "at {}); rebuilding this replica from the leader's checkpoint", name, leader,
         firstTermIndexInLog);
@@ -453,20 +463,23 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     try {
       checkpointInFlight.join();
       closeLogs();
-      deleteRecursively(dir);
       Files.createDirectories(dir);
       List<PartitionLog> copies = new ArrayList<>();
+      Set<Path> copied = new HashSet<>();
       CheckpointManifest m;
       try {
         m = ReplicaRebuild.copyFrom(name, leader, querier.get(), p -> {
-          PartitionLog log = PartitionLog.open(dir.resolve(dirName(p.topic(), p.topicId()))
-              .resolve(Integer.toString(p.partition())), p.config());
+          Path partitionDir = dir.resolve(dirName(p.topic(), p.topicId()))
+              .resolve(Integer.toString(p.partition()));
+          copied.add(partitionDir);
+          PartitionLog log = PartitionLog.open(partitionDir, p.config());
           copies.add(log);
           return log;
         });
       } finally {
         copies.forEach(PartitionLog::close);
       }
+      deletePartitionsOtherThan(copied);
       if (firstTermIndexInLog != null && m.index() + 1 < firstTermIndexInLog.getIndex()) {
         throw Errors.UNAVAILABLE.exception(name + ": the leader's checkpoint at index "
             + m.index() + " ends before its log starts at " + firstTermIndexInLog.getIndex()
@@ -509,6 +522,30 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
 
   static String dirName(String topic, long topicId) {
     return topic + "@" + topicId;
+  }
+
+  /** Removes the partition directories of topics the leader's checkpoint no longer has. */
+  private void deletePartitionsOtherThan(Set<Path> keep) throws IOException {
+    try (DirectoryStream<Path> topicDirs = Files.newDirectoryStream(dir)) {
+      for (Path topicDir : topicDirs) {
+        if (!Files.isDirectory(topicDir)) {
+          continue;
+        }
+        boolean empty = true;
+        try (DirectoryStream<Path> partitions = Files.newDirectoryStream(topicDir)) {
+          for (Path partition : partitions) {
+            if (keep.contains(partition)) {
+              empty = false;
+            } else {
+              deleteRecursively(partition);
+            }
+          }
+        }
+        if (empty) {
+          deleteRecursively(topicDir);
+        }
+      }
+    }
   }
 
   private static void deleteRecursively(Path p) throws IOException {

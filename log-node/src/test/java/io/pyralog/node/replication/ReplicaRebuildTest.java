@@ -83,4 +83,74 @@ class ReplicaRebuildTest {
       }
     }
   }
+
+  @Test
+  void aMemberThatHasAPrefixGetsOnlyTheRest() throws Exception {
+    PartitionLog leader = PartitionLog.open(dir.resolve("leader"), CONFIG);
+    PartitionLog member = PartitionLog.open(dir.resolve("member"), CONFIG);
+    Random random = new Random(11);
+    for (int i = 0; i < 300; i++) {
+      ByteBuffer batch = TestBatches.batch(1 + random.nextInt(20), 100 + random.nextInt(2000),
+          i, i);
+      leader.append(batch.duplicate());
+      if (i < 120) { // the member applied the first 120 entries before it went away
+        member.append(batch.duplicate());
+      }
+    }
+    long memberEnd = member.logEndOffset();
+    long checkpointEnd = leader.logEndOffset();
+    CheckpointManifest manifest = new CheckpointManifest(4, 999,
+        List.of(new PartitionCheckpoint(9, "t", 0, checkpointEnd, CONFIG)), List.of());
+    List<ReplicaQuery> reads = new ArrayList<>();
+    ReplicaRebuild.Querier querier = (server, q) -> {
+      if (ReplicaQuery.CHECKPOINT.equals(q.type())) {
+        return ByteBuffer.wrap(Json.write(manifest));
+      }
+      reads.add(q);
+      return ReplicaRebuild.read(leader, q);
+    };
+
+    ReplicaRebuild.copyFrom("rs-test", RaftPeerId.valueOf("n1"), querier, p -> member);
+
+    assertThat(reads.get(0).offset()).as("the first read starts at the member's end")
+        .isEqualTo(memberEnd);
+    assertThat(member.logEndOffset()).isEqualTo(checkpointEnd);
+    List<ByteBuffer> expected = leader.read(0, checkpointEnd, Integer.MAX_VALUE);
+    List<ByteBuffer> actual = member.read(0, checkpointEnd, Integer.MAX_VALUE);
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i)).as("batch %d", i).isEqualTo(expected.get(i));
+    }
+    member.close();
+    leader.close();
+  }
+
+  @Test
+  void aMemberBehindTheLeadersRetentionIsCopiedWhole() throws Exception {
+    PartitionLog leader = PartitionLog.open(dir.resolve("leader"), CONFIG);
+    PartitionLog member = PartitionLog.open(dir.resolve("member"), CONFIG);
+    for (int i = 0; i < 100; i++) {
+      leader.append(TestBatches.batch(10, 500, i, i));
+    }
+    member.append(TestBatches.batch(10, 500, 0, 0));
+    // the leader's retention removed the offsets after the member's end
+    leader.resetTo(leader.logEndOffset());
+    for (int i = 0; i < 50; i++) {
+      leader.append(TestBatches.batch(10, 500, 100 + i, i));
+    }
+    long checkpointEnd = leader.logEndOffset();
+    CheckpointManifest manifest = new CheckpointManifest(4, 999,
+        List.of(new PartitionCheckpoint(9, "t", 0, checkpointEnd, CONFIG)), List.of());
+    ReplicaRebuild.Querier querier = (server, q) -> ReplicaQuery.CHECKPOINT.equals(q.type())
+        ? ByteBuffer.wrap(Json.write(manifest)) : ReplicaRebuild.read(leader, q);
+
+    ReplicaRebuild.copyFrom("rs-test", RaftPeerId.valueOf("n1"), querier, p -> member);
+
+    assertThat(member.logStartOffset()).isEqualTo(leader.logStartOffset()).isEqualTo(1000);
+    assertThat(member.logEndOffset()).isEqualTo(checkpointEnd);
+    assertThat(member.read(1000, checkpointEnd, Integer.MAX_VALUE))
+        .isEqualTo(leader.read(1000, checkpointEnd, Integer.MAX_VALUE));
+    member.close();
+    leader.close();
+  }
 }

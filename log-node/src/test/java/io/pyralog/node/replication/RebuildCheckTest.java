@@ -1,0 +1,28 @@
+package io.pyralog.node.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.ratis.server.protocol.TermIndex;
+import org.junit.jupiter.api.Test;
+
+/** When a member declines a leader's request to rebuild it, and when it goes ahead. */
+class RebuildCheckTest {
+  private final RebuildCheck check = new RebuildCheck();
+
+  @Test
+  void aMemberThatCommittedUpToTheLeadersFirstEntryDeclinesOnce() {
+    TermIndex first = TermIndex.valueOf(20, 43209);
+    // committed through 43208: the leader's log continues exactly where this replica stands
+    assertThat(check.decline(43208, first)).isTrue();
+    // the same request again: the leader really cannot serve this member, so rebuild
+    assertThat(check.decline(43208, first)).isFalse();
+    // a later request, after the leader purged further, is judged afresh
+    assertThat(check.decline(50000, TermIndex.valueOf(20, 48000))).isTrue();
+  }
+
+  @Test
+  void aMemberThatLacksEntriesBeforeTheLeadersFirstIsRebuilt() {
+    assertThat(check.decline(43207, TermIndex.valueOf(20, 43209))).isFalse();
+    assertThat(check.decline(-1, TermIndex.valueOf(1, 5))).isFalse();
+  }
+}
