@@ -515,8 +515,18 @@ final class Sender implements Runnable {
       return;
     }
     if (now - ps.retryAtNanos < 0) {
-      wakeAt(ps.retryAtNanos, now);
-      return;
+      // Backing off. Keep polling the metadata meanwhile, and resend at once when it names a
+      // new leader: after a leader dies, the backoff has grown by the time one is elected.
+      TopicMetadata m = metadata.cached(ps.tp.topic());
+      String current = m == null ? null : m.leader(ps.tp.partition());
+      if (current == null || current.equals(ps.address)) {
+        long poll = now + TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs());
+        markStale(ps.tp.topic(), poll);
+        wakeAt(ps.retryAtNanos - poll < 0 ? ps.retryAtNanos : poll, now);
+        return;
+      }
+      LOG.debug("{} has a new leader {}; resending before the backoff ends", ps.tp, current);
+      ps.retryAttempt = 0; // a new leader starts a fresh backoff
     }
     String leader = leaderOf(ps.tp, now);
     if (leader == null) {

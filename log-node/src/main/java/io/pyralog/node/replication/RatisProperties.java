@@ -59,9 +59,11 @@ public final class RatisProperties {
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
 
-    // Elections: low enough for sub-second failover, high enough not to flap under GC.
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+    // Elections: low enough for sub-second failover (a follower notices a dead leader after
+    // 200-400 ms without heartbeats, sent every 100 ms), high enough not to flap under GC pauses
+    // of a 1 GiB heap on 2 cores (see benchmarks/cluster.sh, figure "elections").
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(400, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
         TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
