@@ -35,6 +35,7 @@ public final class FollowerLagGate {
   private final Supplier<RaftServer.Division> division;
   private final long maxLagEntries;
   private final long lagTimeNanos;
+  private final StuckFollowerRepair repair;
   private long term = -1;
   private Follower[] followers = new Follower[0];
 
@@ -55,6 +56,7 @@ public final class FollowerLagGate {
     this.division = division;
     this.maxLagEntries = maxLagEntries;
     this.lagTimeNanos = TimeUnit.MILLISECONDS.toNanos(lagTimeMs);
+    this.repair = new StuckFollowerRepair(name);
   }
 
   /**
@@ -63,6 +65,10 @@ public final class FollowerLagGate {
    */
   public void awaitOpen(BooleanSupplier running) {
     if (maxLagEntries <= 0) {
+      RaftServer.Division d = leaderDivision();
+      if (d != null) {
+        repair.check(d, System.nanoTime());
+      }
       return;
     }
     long start = 0;
@@ -92,16 +98,11 @@ public final class FollowerLagGate {
 
   /** How far the slowest in-sync follower is behind, in entries; 0 when none is or not leader. */
   long slowestInSyncLag() {
-    RaftServer.Division d;
-    try {
-      d = division.get();
-    } catch (RuntimeException e) {
-      LOG.debug("{}: no Raft division to pace writes by: {}", name, e.toString());
+    RaftServer.Division d = leaderDivision();
+    if (d == null) {
       return 0;
     }
-    if (d == null || !d.getInfo().isLeader()) {
-      return 0;
-    }
+    repair.check(d, System.nanoTime());
     long[] match = d.getInfo().getFollowerMatchIndices();
     RaftLog log = d.getRaftLog();
     TermIndex last = log.getLastEntryTermIndex();
@@ -110,6 +111,18 @@ public final class FollowerLagGate {
     }
     return slowestInSyncLag(d.getInfo().getCurrentTerm(), last.getIndex(), match,
         System.nanoTime(), i -> followerName(d, i));
+  }
+
+  /** The local division while it leads the replica set, else null. */
+  private RaftServer.Division leaderDivision() {
+    RaftServer.Division d;
+    try {
+      d = division.get();
+    } catch (RuntimeException e) {
+      LOG.debug("{}: no Raft division to pace writes by: {}", name, e.toString());
+      return null;
+    }
+    return d != null && d.getInfo().isLeader() ? d : null;
   }
 
   /**
