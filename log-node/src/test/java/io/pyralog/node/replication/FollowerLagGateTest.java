@@ -75,10 +75,13 @@ class FollowerLagGateTest {
   }
 
   @Test
-  void aZeroBoundDisablesTheGate() {
-    FollowerLagGate off = new FollowerLagGate("rs-off", () -> {
-      throw new AssertionError("a disabled gate must not look at Raft");
-    }, 0, 1000);
-    off.awaitOpen(() -> true);
+  void aGateThatCannotReachRaftNeverHoldsWritesBack() {
+    // running stays true: a gate that waited here would never return
+    for (long bound : new long[] {0, 64}) {
+      FollowerLagGate gate = new FollowerLagGate("rs-off", () -> {
+        throw new IllegalStateException("the division is not running");
+      }, bound, 1000);
+      gate.awaitOpen(() -> true);
+    }
   }
 }
