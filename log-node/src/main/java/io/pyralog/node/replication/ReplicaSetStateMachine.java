@@ -33,6 +33,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
@@ -67,6 +68,11 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   private CompletableFuture<Void> checkpointInFlight = CompletableFuture.completedFuture(null);
   /** The newest checkpoint index returned to Ratis; apply thread only. */
   private long reportedCheckpointIndex = -1;
+  /**
+   * The newest checkpoint that is on disk. Kept here rather than asked of the snapshot storage,
+   * whose directory scan can race with a checkpoint being published from the background thread.
+   */
+  private volatile SingleFileSnapshotInfo durableCheckpoint;
   /** Reaches other members of this replica set, to rebuild this replica from its leader. */
   private volatile Supplier<ReplicaRebuild.Querier> querier;
 
@@ -133,6 +139,16 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     return storage;
   }
 
+  /**
+   * The newest durable checkpoint. Answered from memory: the storage's own lookup scans the
+   * directory when it knows of no snapshot yet, and fails (killing Ratis's apply thread) if the
+   * background checkpoint thread publishes the first one during that scan.
+   */
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    return durableCheckpoint;
+  }
+
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
       throws IOException {
@@ -158,6 +174,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   private void recover() throws IOException {
     Files.createDirectories(dir);
     SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+    durableCheckpoint = snapshot;
     CheckpointManifest manifest = null;
     if (snapshot != null) {
       manifest = Json.read(Files.readAllBytes(snapshot.getFile().getPath()),
@@ -388,7 +405,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
         log.flush();
         flushed++;
       }
-      SnapshotFiles.publish(storage, last, Json.write(manifest));
+      durableCheckpoint = SnapshotFiles.publish(storage, last, Json.write(manifest));
       LOG.info("{}: checkpoint at Raft index {}: {} partitions fsync'd in {} ms; the Raft log "
           + "before it can be purged", name, last.getIndex(), flushed,
           (System.nanoTime() - startNanos) / 1_000_000);
@@ -399,7 +416,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
   }
 
   private long latestCheckpointIndex() {
-    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    SingleFileSnapshotInfo latest = durableCheckpoint;
     return latest == null ? -1 : latest.getIndex();
   }
 
@@ -410,7 +427,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
       ReplicaQuery q = Json.read(request.getContent().toByteArray(), ReplicaQuery.class);
       ByteBuffer reply;
       if (ReplicaQuery.CHECKPOINT.equals(q.type())) {
-        SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+        SingleFileSnapshotInfo latest = durableCheckpoint;
         reply = ByteBuffer.wrap(latest == null ? new byte[0]
             : Files.readAllBytes(latest.getFile().getPath()));
       } else if (ReplicaQuery.READ.equals(q.type())) {
@@ -486,7 +503,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
             + "; retrying after its next checkpoint");
       }
       TermIndex at = TermIndex.valueOf(m.term(), m.index());
-      SnapshotFiles.publish(storage, at, Json.write(m));
+      durableCheckpoint = SnapshotFiles.publish(storage, at, Json.write(m));
       LOG.info("{}: rebuilt from leader {} up to Raft index {}", name, leader, m.index());
       pause(); // Ratis reloads a paused state machine, through reinitialize()
       return at;

@@ -29,9 +29,10 @@ final class SnapshotFiles {
   /**
    * Writes {@code content} as the snapshot of {@code last}: to a temporary file, fsync'd, then
    * renamed into place; registers it with its MD5 and drops all but the two newest snapshots.
+   * Returns what it registered.
    */
-  static void publish(SimpleStateMachineStorage storage, TermIndex last, byte[] content)
-      throws IOException {
+  static SingleFileSnapshotInfo publish(SimpleStateMachineStorage storage, TermIndex last,
+      byte[] content) throws IOException {
     File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
@@ -44,8 +45,10 @@ final class SnapshotFiles {
     }
     Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
-        new FileInfo(target.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(target)), last));
+    SingleFileSnapshotInfo info = new SingleFileSnapshotInfo(
+        new FileInfo(target.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(target)), last);
+    storage.updateLatestSnapshot(info);
     storage.cleanupOldSnapshots(KEEP_TWO);
+    return info;
   }
 }
