@@ -11,9 +11,9 @@ import org.apache.ratis.server.protocol.TermIndex;
  *
  * <p>A leader asks for a rebuild when its view of where the member stands is behind the start of
  * its own log. That view can be stale: a member that just restarted may in fact have committed
- * right up to the leader's first entry. Ratis then keeps the member in "snapshot install in
- * progress" and rejects every append until the leader sends a second request, which it never
- * does once it learns the member's real position. So the member would stop replicating for
+ * the leader's first entry. Ratis then keeps the member in "snapshot install in progress" and
+ * rejects every append until the leader sends a second request, which it never does once it
+ * learns the member's real position. So the member would stop replicating for
  * good. Failing the request instead clears that state and replication resumes from the log. If
  * the leader asks again with the same first entry, it really cannot serve the member, and the
  * rebuild goes ahead.
@@ -46,11 +46,13 @@ final class RebuildCheck {
 
   /**
    * True when a replica that has committed up to {@code committed} should decline a rebuild from
-   * a leader whose log starts at {@code leaderFirst}: it needs nothing before that entry, and it
+   * a leader whose log starts at {@code leaderFirst}: it has committed that first entry itself, so
+   * the leader can send it everything after it (a replica one entry short may hold a stale entry
+   * of an old term there, which the leader, lacking the entry before, could never replace), and it
    * has not declined the same request already.
    */
   synchronized boolean decline(long committed, TermIndex leaderFirst) {
-    if (leaderFirst.equals(declined) || committed + 1 < leaderFirst.getIndex()) {
+    if (leaderFirst.equals(declined) || committed < leaderFirst.getIndex()) {
       return false;
     }
     declined = leaderFirst;
