@@ -112,3 +112,15 @@ run_client() {
 }
 
 
+
+# The git revision the figures come from, marked when the working tree differs from it (results
+# files aside).
+git_revision() {
+  local revision
+  revision=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ $revision != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- . \
+      ':(exclude)benchmarks/RESULTS.md' ':(exclude)benchmarks/results' 2>/dev/null; then
+    revision="$revision with uncommitted changes"
+  fi
+  echo "$revision"
+}

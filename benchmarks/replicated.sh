@@ -196,11 +196,7 @@ for r in $(seq "$REPS"); do
 done
 
 ELAPSED_MIN=$(( (SECONDS - START_SECONDS + 30) / 60 ))
-REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ $REVISION != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- . \
-    ':(exclude)benchmarks/RESULTS.md' ':(exclude)benchmarks/results' 2>/dev/null; then
-  REVISION="$REVISION with uncommitted changes"
-fi
+REVISION=$(git_revision)
 SETTINGS="replicated: 3 nodes or brokers on this machine, replication factor 3, Kafka acks=all \
 and min.insync.replicas=2; median of $REPS repetition(s) of $RECORDS records of 1 KiB after a \
 $WARMUP_RECORDS-record warm-up per cluster start; $PARTITIONS partitions; batch.size=$BATCH_SIZE, \

@@ -258,11 +258,7 @@ KAFKA_PID=""
 
 # ---------------------------------------------------------------------------------------------
 ELAPSED_MIN=$(( (SECONDS - START_SECONDS + 30) / 60 ))
-REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ $REVISION != unknown ]] && ! git -C "$ROOT" diff --quiet HEAD -- . \
-    ':(exclude)benchmarks/RESULTS.md' ':(exclude)benchmarks/results' 2>/dev/null; then
-  REVISION="$REVISION with uncommitted changes"
-fi
+REVISION=$(git_revision)
 SETTINGS="median of $REPS repetition(s); $PARTITIONS partitions; 1 KiB: $RECORDS_1KIB records, \
 100 B: $RECORDS_100B records; batch.size=$BATCH_SIZE, linger.ms=$LINGER_MS, Kafka acks=all; \
 fixed rate: $RATE records/s for ${FIXED_RATE_SECONDS} s with linger.ms=$FIXED_RATE_LINGER_MS; \

@@ -65,12 +65,7 @@ class ReplicaRebuildTest {
     PartitionLog member = copies.get(0);
     assertThat(member.logStartOffset()).isEqualTo(leader.logStartOffset());
     assertThat(member.logEndOffset()).isEqualTo(checkpointEnd);
-    List<ByteBuffer> expected = leader.read(0, checkpointEnd, Integer.MAX_VALUE);
-    List<ByteBuffer> actual = member.read(0, checkpointEnd, Integer.MAX_VALUE);
-    assertThat(actual).hasSameSizeAs(expected);
-    for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i)).as("batch %d", i).isEqualTo(expected.get(i));
-    }
+    assertSameBatches(leader, member, checkpointEnd);
     member.close();
     leader.close();
     // the same segments, byte for byte, up to the checkpoint
@@ -115,12 +110,7 @@ class ReplicaRebuildTest {
     assertThat(reads.get(0).offset()).as("the first read starts at the member's end")
         .isEqualTo(memberEnd);
     assertThat(member.logEndOffset()).isEqualTo(checkpointEnd);
-    List<ByteBuffer> expected = leader.read(0, checkpointEnd, Integer.MAX_VALUE);
-    List<ByteBuffer> actual = member.read(0, checkpointEnd, Integer.MAX_VALUE);
-    assertThat(actual).hasSameSizeAs(expected);
-    for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i)).as("batch %d", i).isEqualTo(expected.get(i));
-    }
+    assertSameBatches(leader, member, checkpointEnd);
     member.close();
     leader.close();
   }
@@ -152,5 +142,15 @@ class ReplicaRebuildTest {
         .isEqualTo(leader.read(1000, checkpointEnd, Integer.MAX_VALUE));
     member.close();
     leader.close();
+  }
+
+  /** The member holds the leader's batches, one for one, up to {@code end}. */
+  private static void assertSameBatches(PartitionLog leader, PartitionLog member, long end) {
+    List<ByteBuffer> expected = leader.read(0, end, Integer.MAX_VALUE);
+    List<ByteBuffer> actual = member.read(0, end, Integer.MAX_VALUE);
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i)).as("batch %d", i).isEqualTo(expected.get(i));
+    }
   }
 }
