@@ -136,6 +136,10 @@ class ReplicatedClusterITCase {
     }
   }
 
+  /**
+   * The topic's segment files on one node, each as the SHA-256 digest of its bytes (streamed, so
+   * that comparing large replicas does not hold them in memory).
+   */
   static Map<String, byte[]> segmentFiles(Path dataDir, String topic) throws Exception {
     Map<String, byte[]> files = new java.util.TreeMap<>();
     Path sets = dataDir.resolve("replica-sets");
@@ -144,7 +148,14 @@ class ReplicatedClusterITCase {
           .filter(p -> p.getFileName().toString().endsWith(".log"))
           .filter(p -> sets.relativize(p).toString().contains("/" + topic + "@"))
           .toList()) {
-        files.put(sets.relativize(p).toString(), Files.readAllBytes(p));
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+          byte[] buffer = new byte[1 << 16];
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            digest.update(buffer, 0, n);
+          }
+        }
+        files.put(sets.relativize(p).toString(), digest.digest());
       }
     }
     return files;
