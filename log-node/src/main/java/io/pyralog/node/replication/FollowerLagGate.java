@@ -37,6 +37,8 @@ public final class FollowerLagGate {
   private final long lagTimeNanos;
   private final StuckFollowerRepair repair;
   private long term = -1;
+  private RaftServer.Division namesOf;
+  private IntFunction<String> names;
   private Follower[] followers = new Follower[0];
 
   /** What the gate remembers of one follower, by its position in the leader's follower list. */
@@ -109,8 +111,13 @@ public final class FollowerLagGate {
     if (last == null || match == null) {
       return 0;
     }
+    if (namesOf != d) {
+      // one naming function per division, not one per entry on this per-entry path
+      namesOf = d;
+      names = i -> followerName(d, i);
+    }
     return slowestInSyncLag(d.getInfo().getCurrentTerm(), last.getIndex(), match,
-        System.nanoTime(), i -> followerName(d, i));
+        System.nanoTime(), names);
   }
 
   /** The local division while it leads the replica set, else null. */
