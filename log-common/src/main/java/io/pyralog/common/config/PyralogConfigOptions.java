@@ -65,6 +65,12 @@ public final class PyralogConfigOptions {
       "A follower that is behind and has made no progress for this long is out of sync: writes "
           + "stop waiting for it until it has caught up again.");
 
+  public static final ConfigOption<Boolean> ELECTION_ON_LEADER_EXIT = ConfigOption.booleanOption(
+      "election.on.leader.exit", true,
+      "Start an election at once when a replica set leader's process exits (its Raft port "
+          + "refuses connections), instead of waiting for the followers' election timeouts. "
+          + "A leader whose host becomes unreachable is still noticed by the timeouts.");
+
   public static final ConfigOption<Long> CHECKPOINT_INTERVAL_ENTRIES = ConfigOption.longOption(
       "checkpoint.interval.entries", 2048,
       "Raft entries between checkpoints (Ratis snapshots). A checkpoint fsyncs the partition "

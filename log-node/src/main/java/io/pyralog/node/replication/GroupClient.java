@@ -11,6 +11,7 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
@@ -29,17 +30,31 @@ public final class GroupClient implements AutoCloseable {
   private final RaftClient client;
 
   public GroupClient(RaftGroup group) {
+    this(group, TimeDuration.valueOf(3, TimeUnit.SECONDS),
+        RetryPolicies.retryUpToMaximumCountWithFixedSleep(150,
+            TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)));
+  }
+
+  private GroupClient(RaftGroup group, TimeDuration requestTimeout, RetryPolicy retry) {
     this.group = group;
     RaftProperties p = new RaftProperties();
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, requestTimeout);
     this.client = RaftClient.newBuilder()
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
         .setProperties(p)
         .setParameters(new Parameters())
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(150,
-            TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+        .setRetryPolicy(retry)
         .build();
+  }
+
+  /**
+   * A client for questions to one member at a time that must be answered at once or not at all:
+   * it never retries, and gives up after {@code timeoutMs}.
+   */
+  public static GroupClient askingOnce(RaftGroup group, long timeoutMs) {
+    return new GroupClient(group, TimeDuration.valueOf(timeoutMs, TimeUnit.MILLISECONDS),
+        RetryPolicies.noRetry());
   }
 
   public RaftClient raftClient() {

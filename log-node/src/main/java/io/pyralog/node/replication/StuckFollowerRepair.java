@@ -25,10 +25,20 @@ import org.slf4j.LoggerFactory;
  * that index, the member rejects every append, and it stays behind for good.
  *
  * <p>Once an answering follower's match index has not moved for {@link #STUCK_NANOS} while the
- * leader has entries it lacks, this sets the leader's view of it back to the commit index the
- * follower itself reported, which is a common prefix of both logs. The leader then resends from
- * there and the follower replaces its stale tail. Lowering the leader's view of a follower is
- * always safe: at worst it resends entries the follower has.
+ * leader has entries it lacks, this lowers the leader's view of it, in steps 10 s apart while it
+ * stays stuck. The leader never sends from below the match index it holds, but above it, it
+ * follows the next index the follower answers with.
+ * <ol>
+ *   <li>To the commit index the follower reported: usually a common prefix of both logs, from
+ *       which the follower replaces its stale tail.
+ *   <li>To just before the start of the leader's log, so that the follower's own answers place
+ *       it: its reported commit index was seen past the end of its log.
+ *   <li>To before the start of the leader's log, so that the leader asks the follower again
+ *       whether the rebuild it was asked for has finished: Ratis completes a rebuild only on such
+ *       a second request.
+ * </ol>
+ * Lowering the leader's view of a follower is always safe: at worst it resends entries the
+ * follower has, or asks again about a rebuild.
  *
  * <p>Ratis exposes no API for this, so the leader's follower list is reached by reflection; if
  * that fails (another Ratis version), the repair logs once and stays off.
@@ -58,23 +68,39 @@ final class StuckFollowerRepair {
     if (last == null) {
       return;
     }
+    long start = leader.getRaftLog().getStartIndex();
     for (FollowerInfo f : followers(leader)) {
       String id = f.getId().toString();
       long match = f.getMatchIndex();
       long[] p = progress.get(id);
       if (p == null || p[0] != match || match >= last.getIndex()) {
-        progress.put(id, new long[] {match, now});
+        progress.put(id, new long[] {match, now, 0});
         continue;
       }
-      long commit = f.getCommitIndex();
       boolean answering = f.getLastRpcResponseTime().elapsedTimeMs() < ANSWERING_MS;
-      if (answering && now - p[1] >= STUCK_NANOS && commit >= 0 && commit < match) {
-        LOG.warn("{}: follower {} has answered but not advanced from index {} for {} s while the "
-            + "log reaches {}; resending from its commit index {}", name, id, match,
-            TimeUnit.NANOSECONDS.toSeconds(now - p[1]), last.getIndex(), commit);
-        f.setSnapshotIndex(commit);
-        progress.put(id, new long[] {commit, now});
+      if (!answering || now - p[1] < STUCK_NANOS) {
+        continue;
       }
+      long attempts = p[2];
+      String how;
+      long target;
+      if (attempts == 0) {
+        how = "resending from its commit index " + f.getCommitIndex();
+        target = f.getCommitIndex();
+      } else if (attempts == 1) {
+        how = "resending from the start of the log (" + start + ") as the follower directs";
+        target = start - 1;
+      } else {
+        how = "asking it again whether its rebuild has finished (log start " + start + ")";
+        target = start - 2;
+      }
+      // Never raise the leader's view of a follower: that could count it for a commit.
+      target = Math.min(match, Math.max(-1, target));
+      LOG.warn("{}: follower {} has answered but not advanced from index {} for {} s while the "
+          + "log reaches {}; {}", name, id, match, TimeUnit.NANOSECONDS.toSeconds(now - p[1]),
+          last.getIndex(), how);
+      f.setSnapshotIndex(target);
+      progress.put(id, new long[] {target, now, attempts + 1});
     }
   }
 

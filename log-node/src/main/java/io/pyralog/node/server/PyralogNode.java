@@ -3,10 +3,12 @@ package io.pyralog.node.server;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.node.cluster.ClusterLayout;
 import io.pyralog.node.cluster.PeerAddress;
+import io.pyralog.node.cluster.PeerWatch;
 import io.pyralog.node.cluster.ReplicaSetSpec;
 import io.pyralog.node.metadata.MetadataStore;
 import io.pyralog.node.replication.GroupClient;
 import io.pyralog.node.replication.FollowerLagGate;
+import io.pyralog.node.replication.LeaderExitElection;
 import io.pyralog.node.replication.Groups;
 import io.pyralog.node.replication.MetadataStateMachine;
 import io.pyralog.node.replication.RaftSubmitter;
@@ -32,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,9 @@ public final class PyralogNode implements AutoCloseable {
   private TopicAdmin admin;
   private ClusterView clusterView;
   private ScheduledExecutorService scheduler;
+  private ExecutorService electionExecutor;
+  private GroupClient peerQueries;
+  private PeerWatch peerWatch;
   private volatile boolean closed;
   /** True when this start created the data directory's Raft groups. */
   private boolean formatted;
@@ -217,6 +223,9 @@ public final class PyralogNode implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+      if (config.clustered() && config.electionOnLeaderExit()) {
+        watchPeers();
+      }
       if (config.clustered()) {
         // Peers may still be starting: registering and reconciling wait for a majority.
         scheduler.execute(this::registerAndReconcile);
@@ -238,6 +247,26 @@ public final class PyralogNode implements AutoCloseable {
     LOG.info("Pyralog node {} ready in {} ms: clients at {}, data in {}", config.nodeId(),
         (System.nanoTime() - t0) / 1_000_000, config.advertisedAddress(), config.dataDir());
     return this;
+  }
+
+  /** Starts an election at once wherever the leader's process exits (see LeaderExitElection). */
+  private void watchPeers() {
+    electionExecutor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "pyralog-election");
+      t.setDaemon(true);
+      return t;
+    });
+    peerQueries = GroupClient.askingOnce(metadataGroup(), config.livenessTimeoutMs());
+    LeaderExitElection election = new LeaderExitElection(raft, peerQueries.raftClient(),
+        electionExecutor);
+    List<PeerAddress> others = new ArrayList<>();
+    for (PeerAddress p : layout.nodes()) {
+      if (p.nodeId() != config.nodeId()) {
+        others.add(p);
+      }
+    }
+    peerWatch = new PeerWatch(others, config.livenessTimeoutMs(),
+        id -> election.onExit(peerId(id))).start();
   }
 
   private void lockDataDir() throws IOException {
@@ -523,6 +552,15 @@ public final class PyralogNode implements AutoCloseable {
     stopping.complete(null);
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (peerWatch != null) {
+      peerWatch.close();
+    }
+    if (electionExecutor != null) {
+      electionExecutor.shutdownNow();
+    }
+    if (peerQueries != null) {
+      peerQueries.close();
     }
     if (flightProducer != null) {
       flightProducer.shutdownStreams();
