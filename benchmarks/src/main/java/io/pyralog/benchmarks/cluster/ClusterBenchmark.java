@@ -209,7 +209,8 @@ public final class ClusterBenchmark {
         awaitInSync(admin, topic);
         Thread.sleep(3000);
         for (int k = 1; k <= kills; k++) {
-          int leader = confirmedLeaderOf(admin, topic);
+          // a leadership hand-over must not overlap a kill: wait until the preferred leader leads
+          int leader = preferredLeaderLeading(admin, topic);
           long killedAt = System.nanoTime();
           kill(leader);
           long deadline = killedAt + TimeUnit.SECONDS.toNanos(60);
@@ -255,6 +256,8 @@ public final class ClusterBenchmark {
 
   // ---- cluster ---------------------------------------------------------------------------------
 
+  private static final long REBALANCE_INTERVAL_MS = 3_000;
+
   private void start(int id) throws Exception {
     Path log = work.resolve("node-" + id + ".log");
     List<String> cmd = List.of(java(), "-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
@@ -263,7 +266,10 @@ public final class ClusterBenchmark {
         "-jar",
         jar.toString(), "node", "start", "--node-id", Integer.toString(id), "--data-dir",
         work.resolve("node-" + id).toString(), "--port", Integer.toString(ports[id - 1]),
-        "--raft-port", Integer.toString(raftPorts[id - 1]), "--peers", peers);
+        "--raft-port", Integer.toString(raftPorts[id - 1]), "--peers", peers,
+        // leadership goes back to the preferred leader within seconds, so that every kill of the
+        // failover figure starts from the same healthy state
+        "-X", "leader.imbalance.check.interval.ms=" + REBALANCE_INTERVAL_MS);
     nodes[id - 1] = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -345,6 +351,33 @@ public final class ClusterBenchmark {
   }
 
   /** The leader of partition 0, as the node itself reports its role (not a cached view). */
+  /**
+   * Waits until the partition's replica set is led by its preferred leader (which the rebalancing
+   * of the nodes brings back after a failover) and returns that node; after a minute, takes
+   * whichever node leads.
+   */
+  private int preferredLeaderLeading(PyralogClient client, String topic)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      int leader = confirmedLeaderOf(client, topic);
+      try {
+        String set = client.admin().describeTopic(topic).partitionInfo().get(0).replicaSet();
+        for (var g : client.admin().nodeStatus("127.0.0.1:" + ports[leader - 1]).groups()) {
+          if (g.name().equals(set) && g.members().get(0) == leader) {
+            Thread.sleep(1000); // let the hand-over settle
+            return confirmedLeaderOf(client, topic);
+          }
+        }
+      } catch (RuntimeException e) {
+        // retry
+      }
+      Thread.sleep(200);
+    }
+    System.out.println("  the preferred leader did not take the partition back within 60 s");
+    return confirmedLeaderOf(client, topic);
+  }
+
   private int confirmedLeaderOf(PyralogClient client, String topic) throws InterruptedException {
     while (true) {
       int leader = leaderOf(client, topic);

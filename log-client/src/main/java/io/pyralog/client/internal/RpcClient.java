@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 @Internal
 public final class RpcClient {
   private static final Logger LOG = LoggerFactory.getLogger(RpcClient.class);
+  /** Calls that take at least this long are logged at debug level. */
+  private static final long SLOW_CALL_MS = 100;
 
   private final Connections connections;
   private final List<String> bootstrap;
@@ -62,6 +64,7 @@ public final class RpcClient {
   }
 
   private <T> T callOnce(String address, String type, byte[] body, Class<T> responseType) {
+    long start = System.nanoTime();
     try {
       Iterator<Result> results = connections.get(address).doAction(new Action(type, body),
           CallOptions.timeout(requestTimeoutMs, TimeUnit.MILLISECONDS));
@@ -73,14 +76,23 @@ public final class RpcClient {
       while (results.hasNext()) {
         results.next(); // drain so the call completes
       }
+      logIfSlow(type, address, start);
       return Json.read(response, responseType);
     } catch (FlightRuntimeException e) {
+      logIfSlow(type, address, start);
       ApiException api = Errors.fromFlight(e);
       if (api.isRetriable()) {
         // name the node, so that "io exception" and the like say where it happened
         throw new ApiException(api.error(), api.getMessage() + " (node " + address + ")", e);
       }
       throw api;
+    }
+  }
+
+  private static void logIfSlow(String type, String address, long startNanos) {
+    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+    if (ms >= SLOW_CALL_MS && LOG.isDebugEnabled()) {
+      LOG.debug("{} at node {} took {} ms", type, address, ms);
     }
   }
 

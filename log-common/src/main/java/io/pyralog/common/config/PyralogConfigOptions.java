@@ -65,6 +65,16 @@ public final class PyralogConfigOptions {
       "A follower that is behind and has made no progress for this long is out of sync: writes "
           + "stop waiting for it until it has caught up again.");
 
+  public static final ConfigOption<Boolean> AUTO_LEADER_REBALANCE_ENABLE =
+      ConfigOption.booleanOption("auto.leader.rebalance.enable", true,
+          "Move the leadership of each replica set back to its preferred leader once that node "
+              + "is up and caught up, checked every leader.imbalance.check.interval.ms.");
+
+  public static final ConfigOption<Long> LEADER_IMBALANCE_CHECK_INTERVAL_MS =
+      ConfigOption.longOption("leader.imbalance.check.interval.ms", 30_000L,
+          "How often a leader checks whether a replica set it leads should go back to its "
+              + "preferred leader.");
+
   public static final ConfigOption<Boolean> ELECTION_ON_LEADER_EXIT = ConfigOption.booleanOption(
       "election.on.leader.exit", true,
       "Start an election at once when a replica set leader's process exits (its Raft port "

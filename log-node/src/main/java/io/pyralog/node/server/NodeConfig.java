@@ -25,6 +25,8 @@ public record NodeConfig(
     long replicaLagMaxEntries,
     long replicaLagTimeMaxMs,
     boolean electionOnLeaderExit,
+    boolean autoLeaderRebalance,
+    long leaderImbalanceCheckIntervalMs,
     long checkpointIntervalEntries,
     int messageMaxBytes,
     long retentionCheckIntervalMs,
@@ -56,6 +58,8 @@ public record NodeConfig(
         REPLICA_LAG_MAX_ENTRIES.get(props),
         REPLICA_LAG_TIME_MAX_MS.get(props),
         ELECTION_ON_LEADER_EXIT.get(props),
+        AUTO_LEADER_REBALANCE_ENABLE.get(props),
+        LEADER_IMBALANCE_CHECK_INTERVAL_MS.get(props),
         CHECKPOINT_INTERVAL_ENTRIES.get(props),
         MESSAGE_MAX_BYTES.get(props),
         RETENTION_CHECK_INTERVAL_MS.get(props),
@@ -95,6 +99,8 @@ public record NodeConfig(
         "at least 1");
     check(replicaLagMaxEntries >= 0, "replica.lag.max.entries", replicaLagMaxEntries,
         "0 (no bound) or more");
+    check(leaderImbalanceCheckIntervalMs >= 100, "leader.imbalance.check.interval.ms",
+        leaderImbalanceCheckIntervalMs, "at least 100");
     check(replicaLagTimeMaxMs >= 10, "replica.lag.time.max.ms", replicaLagTimeMaxMs,
         "at least 10");
     check(checkpointIntervalEntries >= 1, "checkpoint.interval.entries",

@@ -122,11 +122,15 @@ public final class PyralogNode implements AutoCloseable {
     return RaftGroup.valueOf(Groups.metadata(), members);
   }
 
-  /** A replica set's group; its preferred leader has the higher priority, so leadership returns. */
+  /**
+   * A replica set's group. Every member has the same Ratis priority: a higher one would make Ratis
+   * hand leadership to the preferred leader the moment it catches up, a second change of leader
+   * right after a failover. {@link LeaderRebalancer} moves it back instead, after a while.
+   */
   RaftGroup replicaSetGroup(ReplicaSetSpec spec) {
     List<RaftPeer> members = new ArrayList<>();
     for (int id : spec.members()) {
-      members.add(raftPeer(layout.node(id), id == spec.preferredLeader() ? 1 : 0, false));
+      members.add(raftPeer(layout.node(id), 0, false));
     }
     return RaftGroup.valueOf(Groups.replicaSet(spec.index()), members);
   }
@@ -236,6 +240,12 @@ public final class PyralogNode implements AutoCloseable {
       startFlight();
       scheduler.scheduleWithFixedDelay(this::enforceRetention, config.retentionCheckIntervalMs(),
           config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+      if (config.clustered() && config.autoLeaderRebalance()) {
+        long interval = config.leaderImbalanceCheckIntervalMs();
+        // a first look soon after start, so that leaders spread over a newly started cluster
+        scheduler.scheduleWithFixedDelay(new LeaderRebalancer(this), Math.min(interval, 5_000),
+            interval, TimeUnit.MILLISECONDS);
+      }
     } catch (RuntimeException e) {
       close();
       throw e;

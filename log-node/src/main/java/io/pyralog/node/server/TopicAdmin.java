@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
 
 /** Topic, offset and producer-id administration, shared by the Flight actions and startup. */
 public final class TopicAdmin {
+  /**
+   * The JSON of a raw topic's schema, written once: Arrow's own schema JSON, which the raw schema
+   * needs, took hundreds of milliseconds per call on a busy node, and metadata lookups after a
+   * failover wait for it.
+   */
+  private static final String RAW_SCHEMA_JSON = SchemaJson.toJson(RawSchema.SCHEMA);
+
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
   static final long TIMEOUT_MS = 30_000;
   static final int MAX_PARTITIONS = 4096;
@@ -211,7 +218,7 @@ public final class TopicAdmin {
           log == null ? -1 : log.logEndOffset(), node.clusterView().replicaAddresses(rs)));
     }
     return new TopicInfo(t.name(), t.topicId(), t.partitions(), t.replicationFactor(),
-        t.schema() == null ? SchemaJson.toJson(RawSchema.SCHEMA) : t.schema(), t.raw(),
+        t.schema() == null ? RAW_SCHEMA_JSON : t.schema(), t.raw(),
         t.retentionMs(), t.retentionBytes(), t.segmentBytes(), t.segmentMs(), parts);
   }
 

@@ -145,6 +145,38 @@ class FaultToleranceITCase {
   }
 
   @Test
+  void leadershipReturnsToThePreferredLeaderWhenItComesBack() throws Exception {
+    try (PyralogClient admin = client()) {
+      String set = admin.admin().describeTopic(TOPIC).partitionInfo().get(0).replicaSet();
+      int preferred = -1;
+      for (var g : admin.admin().nodeStatus(cluster.node(1).bootstrap()).groups()) {
+        if (g.name().equals(set)) {
+          preferred = g.members().get(0); // the layout lists a set's preferred leader first
+        }
+      }
+      assertThat(preferred).as("node 1 is a member of %s", set).isPositive();
+      int first = preferred;
+      Awaitility.await("the preferred leader n" + first + " leads " + set)
+          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> currentLeader(admin) == first);
+
+      cluster.kill(first);
+      Awaitility.await("another member takes over " + set).atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> currentLeader(admin) > 0 && currentLeader(admin) != first);
+
+      cluster.start(first);
+      // Ratis priorities: the preferred leader takes leadership back once it has caught up.
+      Awaitility.await("leadership of " + set + " back on n" + first)
+          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> currentLeader(admin) == first);
+      try (PyralogProducer producer = admin.producer()) {
+        assertThat(send(producer, "after-rebalance").partition()).isGreaterThanOrEqualTo(0);
+      }
+    }
+  }
+
+  @Test
   void wholeClusterKilledAtOnceLosesNothingAcknowledged() throws Exception {
     Writer writer = new Writer("all");
     try {
@@ -306,6 +338,12 @@ class FaultToleranceITCase {
   private static RecordMetadata send(PyralogProducer producer, String value) throws Exception {
     return producer.send(ProducerRecord.of(TOPIC, value.getBytes(StandardCharsets.UTF_8)))
         .get(90, TimeUnit.SECONDS);
+  }
+
+  /** The node that leads partition 0 right now by the topic's metadata, or -1 while none. */
+  private int currentLeader(PyralogClient client) {
+    PartitionInfo p = client.admin().describeTopic(TOPIC).partitionInfo().get(0);
+    return p.leaderAddress() == null ? -1 : cluster.idOf(p.leaderAddress());
   }
 
   private int leaderOfPartition(PyralogClient client, int partition) {
