@@ -148,31 +148,81 @@ class FaultToleranceITCase {
   void leadershipReturnsToThePreferredLeaderWhenItComesBack() throws Exception {
     try (PyralogClient admin = client()) {
       String set = admin.admin().describeTopic(TOPIC).partitionInfo().get(0).replicaSet();
-      int preferred = -1;
+      int first = -1;
       for (var g : admin.admin().nodeStatus(cluster.node(1).bootstrap()).groups()) {
         if (g.name().equals(set)) {
-          preferred = g.members().get(0); // the layout lists a set's preferred leader first
+          first = g.members().get(0); // the layout lists a set's preferred leader first
         }
       }
-      assertThat(preferred).as("node 1 is a member of %s", set).isPositive();
-      int first = preferred;
-      Awaitility.await("the preferred leader n" + first + " leads " + set)
-          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-          .until(() -> currentLeader(admin) == first);
+      assertThat(first).as("node 1 is a member of %s", set).isPositive();
+      int preferred = first;
+      Set<Integer> all = Set.of(1, 2, 3);
+      // the preferred leader leads (the rebalancing brings it there) and every member has
+      // committed as far as it: a settled set
+      awaitOrDescribe(admin, set, all, "the preferred leader n" + preferred + " leads " + set
+          + " with every member caught up", () -> leaderOfSet(admin, set, all) == preferred
+              && membersCaughtUp(admin, set, preferred));
 
-      cluster.kill(first);
-      Awaitility.await("another member takes over " + set).atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-          .until(() -> currentLeader(admin) > 0 && currentLeader(admin) != first);
+      cluster.kill(preferred);
+      Set<Integer> alive = new java.util.TreeSet<>(all);
+      alive.remove(preferred);
+      awaitOrDescribe(admin, set, alive, "another member takes over " + set,
+          () -> leaderOfSet(admin, set, alive) > 0);
 
-      cluster.start(first);
-      // Ratis priorities: the preferred leader takes leadership back once it has caught up.
-      Awaitility.await("leadership of " + set + " back on n" + first)
-          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-          .until(() -> currentLeader(admin) == first);
+      cluster.start(preferred);
+      // the leader hands the set back once the preferred leader is up and has caught up
+      awaitOrDescribe(admin, set, all, "leadership of " + set + " back on n" + preferred,
+          () -> leaderOfSet(admin, set, all) == preferred);
       try (PyralogProducer producer = admin.producer()) {
         assertThat(send(producer, "after-rebalance").partition()).isGreaterThanOrEqualTo(0);
       }
+    }
+  }
+
+  /** The node among {@code nodes} that reports leading the replica set, or -1 while none does. */
+  private int leaderOfSet(PyralogClient client, String set, Set<Integer> nodes) {
+    for (int id : nodes) {
+      for (var g : client.admin().nodeStatus(cluster.node(id).bootstrap()).groups()) {
+        if (g.name().equals(set) && g.role().equals("LEADER")) {
+          return id;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Whether every member of the set has committed as far as its leader {@code leader}. */
+  private boolean membersCaughtUp(PyralogClient client, String set, int leader) {
+    for (var g : client.admin().nodeStatus(cluster.node(leader).bootstrap()).groups()) {
+      if (g.name().equals(set) && g.role().equals("LEADER")) {
+        return g.memberCommits().size() == g.members().size()
+            && g.memberCommits().stream().allMatch(c -> c.commitIndex() >= g.commitIndex());
+      }
+    }
+    return false;
+  }
+
+  /** Awaits the condition for a minute; on timeout, fails with each node's view of the set. */
+  private void awaitOrDescribe(PyralogClient client, String set, Set<Integer> nodes, String what,
+      java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions().until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      StringBuilder views = new StringBuilder();
+      for (int id : nodes) {
+        try {
+          for (var g : client.admin().nodeStatus(cluster.node(id).bootstrap()).groups()) {
+            if (g.name().equals(set)) {
+              views.append("\n  n").append(id).append(": ").append(g);
+            }
+          }
+        } catch (RuntimeException re) {
+          views.append("\n  n").append(id).append(": ").append(re.getMessage());
+        }
+      }
+      throw new AssertionError(what + " did not happen within 60 s; the nodes' views:" + views,
+          e);
     }
   }
 
@@ -340,11 +390,6 @@ class FaultToleranceITCase {
         .get(90, TimeUnit.SECONDS);
   }
 
-  /** The node that leads partition 0 right now by the topic's metadata, or -1 while none. */
-  private int currentLeader(PyralogClient client) {
-    PartitionInfo p = client.admin().describeTopic(TOPIC).partitionInfo().get(0);
-    return p.leaderAddress() == null ? -1 : cluster.idOf(p.leaderAddress());
-  }
 
   private int leaderOfPartition(PyralogClient client, int partition) {
     int[] leader = new int[1];
