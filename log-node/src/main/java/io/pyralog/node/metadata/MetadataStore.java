@@ -2,6 +2,7 @@ package io.pyralog.node.metadata;
 
 import io.pyralog.common.protocol.Json;
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.NativeLibraryLoader;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -26,8 +28,28 @@ import org.rocksdb.WriteOptions;
  * also records that index, so a restart knows exactly which entries are already in the store.
  */
 public final class MetadataStore implements Closeable {
-  static {
-    RocksDB.loadLibrary();
+  private static boolean nativeLibraryLoaded;
+
+  /**
+   * Loads RocksDB's native library from {@code native/} in the node's data directory, once per
+   * JVM. By default RocksDB extracts it to a new temporary file at every start and deletes that
+   * only at a clean exit, so every node process that is killed leaves 15 MB behind in the
+   * temporary directory. The data directory belongs to one process, so the file is never written
+   * by two at once.
+   */
+  private static synchronized void loadNativeLibrary(Path dataDir) {
+    if (nativeLibraryLoaded) {
+      return;
+    }
+    try {
+      Path dir = Files.createDirectories(dataDir.resolve("native"));
+      NativeLibraryLoader.getInstance().loadLibrary(dir.toString());
+    } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+      throw new IllegalStateException("Cannot load RocksDB's native library into " + dataDir
+          + "/native: " + e.getMessage(), e);
+    }
+    RocksDB.loadLibrary(); // marks it loaded; nothing more is extracted
+    nativeLibraryLoaded = true;
   }
 
   private static final String TOPIC = "topic/";
@@ -39,10 +61,13 @@ public final class MetadataStore implements Closeable {
 
   private final Options options;
   private final RocksDB db;
-  private final WriteOptions writeOptions = new WriteOptions();
+  private final WriteOptions writeOptions;
   private final Map<String, TopicRecord> topics = new TreeMap<>();
 
   public MetadataStore(Path dir) {
+    loadNativeLibrary(dir.toAbsolutePath().getParent() == null ? dir : dir.toAbsolutePath()
+        .getParent());
+    writeOptions = new WriteOptions();
     try {
       Files.createDirectories(dir);
       options = new Options().setCreateIfMissing(true).setKeepLogFileNum(2)

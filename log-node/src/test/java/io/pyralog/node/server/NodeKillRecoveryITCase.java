@@ -11,6 +11,7 @@ import io.pyralog.node.testing.PyralogClusterExtension;
 import io.pyralog.node.testing.TopicReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,29 @@ class NodeKillRecoveryITCase {
     // Frequent checkpoints, so recovery exercises checkpoint, truncation and log replay.
     return new NodeProcess(dataDir, port, raftPort,
         List.of("-X", "checkpoint.interval.entries=64", "-X", "segment.bytes=1048576")).start();
+  }
+
+  @Test
+  void aKilledNodeLeavesNoNativeLibraryCopyBehind() throws Exception {
+    long before = rocksDbCopiesInTmp();
+    node = startNode();
+    node.killHard();
+    node = startNode();
+    node.killHard();
+    node = null;
+    // RocksDB's native library is loaded from the data directory, replaced at each start ...
+    try (var files = Files.list(dataDir.resolve("native"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).toList())
+          .singleElement().asString().startsWith("librocksdbjni");
+    }
+    // ... instead of a new temporary file per start that only a clean exit deletes
+    assertThat(rocksDbCopiesInTmp()).isEqualTo(before);
+  }
+
+  private static long rocksDbCopiesInTmp() throws IOException {
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("librocksdbjni")).count();
+    }
   }
 
   @Test
