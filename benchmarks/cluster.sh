@@ -7,6 +7,8 @@
 #                         [phases (default scale,rf,failover)]
 #
 # PYRALOG_RATIS_LOG_LEVEL=INFO makes the nodes log Ratis at that level.
+# PYRALOG_NODE_OPTIONS="-X key=value ..." passes node options, e.g. for a comparison run with
+# PYRALOG_NODE_OPTIONS="-X election.on.leader.exit=false".
 #
 # Lines starting with RESULT carry the figures; see benchmarks/README.md.
 set -euo pipefail
@@ -19,6 +21,7 @@ mkdir -p "$WORK"
 echo "Run directory: $WORK"
 "$JAVA" -Xmx1g -XX:+UseG1GC --add-opens=java.base/java.nio=ALL-UNNAMED \
   -Dpyralog.ratis.log.level="${PYRALOG_RATIS_LOG_LEVEL:-WARN}" \
+  -Dpyralog.bench.node.options="${PYRALOG_NODE_OPTIONS:-}" \
   -cp "$BENCH/target/classes:$BENCH/target/lib/*" io.pyralog.benchmarks.cluster.ClusterBenchmark \
   "$ROOT/log-node/target/pyralog-node.jar" "$WORK" "${1:-20}" "${2:-1000000}" "${3:-scale,rf,failover}" | tee "$WORK/output.txt"
 rm -rf "$WORK"/node-*/

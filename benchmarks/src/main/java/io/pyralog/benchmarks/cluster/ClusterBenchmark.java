@@ -260,7 +260,7 @@ public final class ClusterBenchmark {
 
   private void start(int id) throws Exception {
     Path log = work.resolve("node-" + id + ".log");
-    List<String> cmd = List.of(java(), "-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
+    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
         "-XX:MaxGCPauseMillis=50", "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "-Dpyralog.ratis.log.level=" + System.getProperty("pyralog.ratis.log.level", "WARN"),
         "-jar",
@@ -269,7 +269,12 @@ public final class ClusterBenchmark {
         "--raft-port", Integer.toString(raftPorts[id - 1]), "--peers", peers,
         // leadership goes back to the preferred leader within seconds, so that every kill of the
         // failover figure starts from the same healthy state
-        "-X", "leader.imbalance.check.interval.ms=" + REBALANCE_INTERVAL_MS);
+        "-X", "leader.imbalance.check.interval.ms=" + REBALANCE_INTERVAL_MS));
+    // PYRALOG_NODE_OPTIONS="-X key=value ..." in cluster.sh: node options for a comparison run
+    String extra = System.getProperty("pyralog.bench.node.options", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
     nodes[id - 1] = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
