@@ -40,7 +40,16 @@ public final class PyralogCli implements Runnable {
     if (System.getProperty("pyralog.log.level") == null) {
       System.setProperty("pyralog.log.level", verbose ? "DEBUG" : node || cluster ? "INFO" : "WARN");
     }
-    System.exit(execute(args));
+    int code;
+    try {
+      code = execute(args);
+    } catch (Throwable t) {
+      // an Error that escaped a command, e.g. a native library that cannot be loaded: one line
+      // and a non-zero exit, instead of a stack trace and a JVM left running
+      System.err.println("Error: " + describe(t));
+      code = 1;
+    }
+    System.exit(code);
   }
 
   /** Runs the CLI and returns its exit code, without exiting. */

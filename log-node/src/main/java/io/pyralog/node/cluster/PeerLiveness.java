@@ -35,9 +35,41 @@ public final class PeerLiveness {
   private boolean probe(PeerAddress peer) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(peer.host(), peer.raftPort()), timeoutMs);
+      if (connectedToItself(s)) {
+        closeWithoutLinger(s);
+        return false;
+      }
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Whether a loopback connection reached itself: where nothing listens on a port of the
+   * ephemeral range, the kernel may pick that port as the local one and the connection succeeds
+   * with no server at all. Such a socket also holds the port the peer needs to bind.
+   */
+  static boolean connectedToItself(Socket s) {
+    return s.getLocalPort() == s.getPort() && s.getLocalAddress().equals(s.getInetAddress());
+  }
+
+  /**
+   * Closes a socket with a reset instead of the usual close, so that no TIME_WAIT entry lingers
+   * on its ports: a peer restarting on its port must be able to bind it at once.
+   */
+  static void closeWithoutLinger(Socket s) {
+    try {
+      if (!s.isClosed()) {
+        s.setSoLinger(true, 0);
+      }
+    } catch (IOException ignored) {
+      // not connected; close below
+    }
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // nothing to do
     }
   }
 }

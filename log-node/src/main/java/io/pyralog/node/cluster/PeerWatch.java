@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * operating system closes that connection, and a new connection to the port is refused: the peer
  * is reported down within milliseconds, long before a Raft election timeout would notice.
  *
+ * <p>While a peer is down, its port is tried every {@value #RETRY_MS} ms. On loopback, a
+ * connection to a port in the ephemeral range where nothing listens can connect to itself (the
+ * kernel picks that very port as the local one); such a socket is closed at once, without the
+ * TIME_WAIT that would keep the peer from binding its port when it restarts.
+ *
  * <p>A closed connection alone proves nothing (a live peer may close idle connections), so a
  * peer is reported down only when its port refuses a new connection. A peer whose host is
  * unreachable (connections time out rather than being refused) is never reported here: Raft's own
@@ -24,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerWatch.class);
-  private static final long RETRY_MS = 100;
+  private static final long RETRY_MS = 250;
   /** A held connection that closes sooner than this is followed by a pause, never a busy loop. */
   private static final long SHORT_LIVED_MS = 20;
 
@@ -64,6 +69,9 @@ public final class PeerWatch implements AutoCloseable {
       try {
         register(socket);
         socket.connect(new InetSocketAddress(peer.host(), peer.raftPort()), connectTimeoutMs);
+        if (PeerLiveness.connectedToItself(socket)) {
+          throw new ConnectException("connected to itself: nothing listens on the port");
+        }
         if (!up) {
           LOG.debug("Peer {} is up", peer.nodeId());
           up = true;
@@ -86,7 +94,7 @@ public final class PeerWatch implements AutoCloseable {
         pause(RETRY_MS);
       } finally {
         unregister(socket);
-        closeQuietly(socket);
+        PeerLiveness.closeWithoutLinger(socket);
       }
     }
   }
@@ -128,19 +136,11 @@ public final class PeerWatch implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // nothing to do
-    }
-  }
-
   @Override
   public void close() {
     closed = true;
     synchronized (this) {
-      sockets.forEach(PeerWatch::closeQuietly);
+      sockets.forEach(PeerLiveness::closeWithoutLinger);
     }
     threads.forEach(Thread::interrupt);
   }

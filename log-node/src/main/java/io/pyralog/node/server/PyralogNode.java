@@ -246,7 +246,7 @@ public final class PyralogNode implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(new LeaderRebalancer(this), Math.min(interval, 5_000),
             interval, TimeUnit.MILLISECONDS);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       close();
       throw e;
     } catch (Exception e) {
