@@ -48,9 +48,10 @@ public final class ClusterBenchmark {
     this.work = work;
     StringJoiner p = new StringJoiner(",");
     StringJoiner b = new StringJoiner(",");
+    int[] free = freePorts(6);
     for (int i = 0; i < 3; i++) {
-      ports[i] = freePort();
-      raftPorts[i] = freePort();
+      ports[i] = free[2 * i];
+      raftPorts[i] = free[2 * i + 1];
       p.add((i + 1) + "@127.0.0.1:" + raftPorts[i]);
       b.add("127.0.0.1:" + ports[i]);
     }
@@ -305,9 +306,13 @@ public final class ClusterBenchmark {
       if (p != null && p.isAlive()) {
         p.destroy();
         try {
-          p.waitFor(20, TimeUnit.SECONDS);
+          if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            System.out.println("  node " + p.pid() + " did not stop within 20 s; killing it");
+            p.destroyForcibly();
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          p.destroyForcibly();
         }
       }
     }
@@ -434,11 +439,27 @@ public final class ClusterBenchmark {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** {@code n} distinct free ports: each is held open until all are picked. */
+  private static int[] freePorts(int n) {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // nothing to do
+        }
+      }
     }
   }
 }

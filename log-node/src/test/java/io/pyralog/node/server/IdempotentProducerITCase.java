@@ -253,8 +253,9 @@ class IdempotentProducerITCase {
   @Test
   void producerStateSurvivesKillDashNine() throws Exception {
     Path dataDir = Files.createTempDirectory("pyralog-idem-kill-");
-    int port = PyralogClusterExtension.freePort();
-    int raftPort = PyralogClusterExtension.freePort();
+    int[] free = PyralogClusterExtension.freePorts(2);
+    int port = free[0];
+    int raftPort = free[1];
     List<String> options = List.of("-X", "checkpoint.interval.entries=100000");
     NodeProcess node = new NodeProcess(dataDir, port, raftPort, options).start();
     try {

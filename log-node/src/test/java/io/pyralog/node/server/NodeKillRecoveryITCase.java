@@ -45,8 +45,9 @@ class NodeKillRecoveryITCase {
   @BeforeEach
   void setUp() throws Exception {
     dataDir = Files.createTempDirectory("pyralog-kill-");
-    port = PyralogClusterExtension.freePort();
-    raftPort = PyralogClusterExtension.freePort();
+    int[] free = PyralogClusterExtension.freePorts(2);
+    port = free[0];
+    raftPort = free[1];
   }
 
   @AfterEach

@@ -29,9 +29,10 @@ public final class ClusterProcesses implements AutoCloseable {
     this.nodes = new NodeProcess[size];
     this.history = new StringBuilder[size];
     StringJoiner p = new StringJoiner(",");
+    int[] free = PyralogClusterExtension.freePorts(2 * size);
     for (int i = 0; i < size; i++) {
-      ports[i] = PyralogClusterExtension.freePort();
-      raftPorts[i] = PyralogClusterExtension.freePort();
+      ports[i] = free[2 * i];
+      raftPorts[i] = free[2 * i + 1];
       p.add((i + 1) + "@127.0.0.1:" + raftPorts[i]);
     }
     this.peers = p.toString();

@@ -79,6 +79,9 @@ public final class NodeProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     if (!up.await(60, TimeUnit.SECONDS)) {
+      // nobody holds this process yet: stop it here, or it outlives the test
+      process.destroyForcibly();
+      process.waitFor(20, TimeUnit.SECONDS);
       throw new IllegalStateException("Node did not come up within 60 s. Output:\n" + output);
     }
     return this;

@@ -57,7 +57,13 @@ public final class PyralogClusterExtension implements BeforeAllCallback, AfterAl
     Map<String, String> props = new HashMap<>(overrides);
     props.put("data.dir", dataDir.toString());
     props.put("port", Integer.toString(port));
-    props.putIfAbsent("raft.port", Integer.toString(freePort()));
+    if (!props.containsKey("raft.port")) {
+      int raftPort = freePort();
+      while (raftPort == port) {
+        raftPort = freePort();
+      }
+      props.put("raft.port", Integer.toString(raftPort));
+    }
     node = new PyralogNode(NodeConfig.fromMap(props)).start();
   }
 
@@ -89,6 +95,33 @@ public final class PyralogClusterExtension implements BeforeAllCallback, AfterAl
       node.close();
     }
     deleteRecursively(dataDir);
+  }
+
+  /**
+   * {@code n} distinct free ports. Each is held open until all are picked: picking them one at a
+   * time can return the same port twice, and two nodes were once given the same Raft port.
+   */
+  public static int[] freePorts(int n) {
+    java.util.List<ServerSocket> held = new java.util.ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // nothing to do
+        }
+      }
+    }
   }
 
   public static int freePort() {
