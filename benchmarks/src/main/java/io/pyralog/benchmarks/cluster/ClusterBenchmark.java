@@ -1,12 +1,12 @@
 package io.pyralog.benchmarks.cluster;
 
+import io.pyralog.benchmarks.harness.Harness;
 import io.pyralog.client.NewTopic;
 import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.PyralogClient;
 import io.pyralog.client.PyralogProducer;
 import io.pyralog.common.protocol.Actions.PartitionInfo;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +43,24 @@ public final class ClusterBenchmark {
   private final String peers;
   private final String bootstrap;
 
+  /** Six distinct ports: a client and a Raft port for each node. */
+  private static List<Integer> freePorts() {
+    try {
+      return Harness.freePorts(6);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private ClusterBenchmark(Path jar, Path work) {
     this.jar = jar;
     this.work = work;
     StringJoiner p = new StringJoiner(",");
     StringJoiner b = new StringJoiner(",");
-    int[] free = freePorts(6);
+    List<Integer> free = freePorts();
     for (int i = 0; i < 3; i++) {
-      ports[i] = free[2 * i];
-      raftPorts[i] = free[2 * i + 1];
+      ports[i] = free.get(2 * i);
+      raftPorts[i] = free.get(2 * i + 1);
       p.add((i + 1) + "@127.0.0.1:" + raftPorts[i]);
       b.add("127.0.0.1:" + ports[i]);
     }
@@ -437,29 +446,5 @@ public final class ClusterBenchmark {
 
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** {@code n} distinct free ports: each is held open until all are picked. */
-  private static int[] freePorts(int n) {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        held.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } finally {
-      for (ServerSocket s : held) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // nothing to do
-        }
-      }
-    }
   }
 }

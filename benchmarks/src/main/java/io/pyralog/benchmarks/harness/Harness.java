@@ -113,7 +113,7 @@ public final class Harness {
   }
 
   /** Ports that were free a moment ago: all bound at once, so they differ, then released. */
-  static List<Integer> freePorts(int n) throws IOException {
+  public static List<Integer> freePorts(int n) throws IOException {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package io.pyralog.benchmarks.jmh;
 
+import io.pyralog.benchmarks.harness.Harness;
 import io.pyralog.client.BatchResult;
 import io.pyralog.client.NewTopic;
 import io.pyralog.client.PyralogClient;
@@ -7,11 +8,11 @@ import io.pyralog.client.PyralogProducer;
 import io.pyralog.node.server.NodeConfig;
 import io.pyralog.node.server.PyralogNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -83,11 +84,12 @@ public class FlightProduceBenchmark {
   @Setup(Level.Trial)
   public void startNode() throws IOException {
     dataDir = Files.createTempDirectory("pyralog-jmh-node-");
-    int port = freePort();
+    List<Integer> free = Harness.freePorts(2);
+    int port = free.get(0);
     Map<String, String> props = new HashMap<>();
     props.put("data.dir", dataDir.toString());
     props.put("port", Integer.toString(port));
-    props.put("raft.port", Integer.toString(freePort()));
+    props.put("raft.port", Integer.toString(free.get(1)));
     node = new PyralogNode(NodeConfig.fromMap(props)).start();
 
     client = PyralogClient.create("127.0.0.1:" + port);
@@ -183,13 +185,6 @@ public class FlightProduceBenchmark {
       inFlight[i] = producer.sendBatch(TOPIC, 0, batch);
     }
     CompletableFuture.allOf(inFlight).join();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
   }
 
 }
