@@ -3,6 +3,7 @@ package io.pyralog.node.replication;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
 
 /**
  * Raft group ids. They are derived from fixed names, so every node of a cluster, and every
@@ -21,6 +22,15 @@ public final class Groups {
 
   public static String replicaSetName(int index) {
     return "rs-" + index;
+  }
+
+  /** This server's division of a group, or null when it is not a member or not running it. */
+  public static RaftServer.Division division(RaftServer server, RaftGroupId id) {
+    try {
+      return server.getDivision(id);
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   private static RaftGroupId id(String name) {

@@ -68,7 +68,7 @@ public final class LeaderExitElection {
   /** Called when a node's process has exited: handles every group that it led. */
   public void onExit(RaftPeerId exited) {
     for (RaftGroupId group : server.getGroupIds()) {
-      RaftServer.Division d = division(group);
+      RaftServer.Division d = Groups.division(server, group);
       if (d != null && d.getInfo().isFollower() && exited.equals(d.getInfo().getLeaderId())) {
         executor.execute(() -> electIfBest(d, exited));
       }
@@ -156,13 +156,5 @@ public final class LeaderExitElection {
         .setServerRequest(rpc)
         .setLeaderLastEntry(lastEntry.toProto())
         .build();
-  }
-
-  private RaftServer.Division division(RaftGroupId group) {
-    try {
-      return server.getDivision(group);
-    } catch (Exception e) {
-      return null;
-    }
   }
 }

@@ -69,11 +69,7 @@ public final class ClusterView {
 
   /** The local Raft division of a group, or null when this node is not a member. */
   RaftServer.Division division(RaftGroupId id) {
-    try {
-      return node.raft().getDivision(id);
-    } catch (Exception e) {
-      return null;
-    }
+    return Groups.division(node.raft(), id);
   }
 
   /** The node id of a replica set's leader, or -1 when none is known. */

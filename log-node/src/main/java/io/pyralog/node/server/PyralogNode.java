@@ -493,11 +493,7 @@ public final class PyralogNode implements AutoCloseable {
 
   /** The local Raft division of a group, or null when it is not running here. */
   private RaftServer.Division division(RaftGroupId id) {
-    try {
-      return raft.getDivision(id);
-    } catch (IOException e) {
-      return null;
-    }
+    return Groups.division(raft, id);
   }
 
   private void awaitLeader(RaftGroupId id) throws Exception {
