@@ -1,6 +1,7 @@
 package io.pyralog.client.internal;
 
 import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.errors.Errors;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
@@ -13,6 +14,20 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 @Internal
 public final class ArrowUtil {
   private ArrowUtil() {}
+
+  /**
+   * Fails at once, with the fix in the message, when the JVM does not open {@code java.nio} to
+   * Arrow. Without it Arrow cannot hand its buffers to gRPC: every produce request would fail
+   * inside the client with "Failed to stream message" and be retried until the delivery timeout.
+   */
+  public static void requireNioAccess() {
+    Module arrow = org.apache.arrow.memory.util.MemoryUtil.class.getModule();
+    if (!java.nio.Buffer.class.getModule().isOpen("java.nio", arrow)) {
+      throw Errors.INVALID_CONFIG.exception("Arrow needs the JVM option "
+          + "--add-opens=java.base/java.nio=" + (arrow.isNamed() ? arrow.getName() : "ALL-UNNAMED")
+          + "; add it to the java command line (see docs/client.md)");
+    }
+  }
 
   /** The readable bytes of a metadata buffer, or null. */
   public static byte[] bytes(ArrowBuf buf) {

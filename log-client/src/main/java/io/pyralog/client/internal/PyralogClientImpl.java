@@ -39,6 +39,7 @@ public final class PyralogClientImpl implements PyralogClient {
 
   public PyralogClientImpl(Map<String, String> config) {
     this.config = new ClientConfig(config);
+    ArrowUtil.requireNioAccess();
     this.allocator = new RootAllocator();
     this.flightAllocator = allocator.newChildAllocator("pyralog-flight", 0,
         allocator.getLimit());

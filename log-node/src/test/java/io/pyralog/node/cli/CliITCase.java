@@ -62,7 +62,12 @@ class CliITCase {
   }
 
   static Run cli(String stdin, Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(NodeProcess.cli(args));
+    return run(NodeProcess.cli(args), stdin, env);
+  }
+
+  static Run run(List<String> command, String stdin, Map<String, String> env) throws Exception {
+    String[] args = command.toArray(new String[0]);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().remove("PYRALOG_BOOTSTRAP");
     pb.environment().putAll(env);
     File out = Files.createTempFile(workDir, "out", ".txt").toFile();
@@ -221,6 +226,26 @@ class CliITCase {
     assertThat(verbose.exitCode()).isNotZero();
     assertThat(verbose.stderr()).contains("Error: ").contains("'no-such-topic'")
         .contains("ApiException").contains("\tat io.pyralog.");
+  }
+
+  /**
+   * A JVM started without the jar's manifest (here {@code -cp}, as an application embedding the
+   * client would be) and without {@code --add-opens}: the client must say which flag is missing
+   * at once, instead of failing every produce request inside gRPC and retrying until the delivery
+   * timeout.
+   */
+  @Test
+  void aJvmWithoutNioAccessIsToldWhichFlagToAdd() throws Exception {
+    ok(null, "topic", "create", "cli-no-opens");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+        NodeProcess.jar().toString(), PyralogCli.class.getName(), "perf", "produce", "--topic",
+        "cli-no-opens", "--records", "10", "--record-size", "10", "--bootstrap",
+        CLUSTER.bootstrap()));
+    Run r = run(command, null, Map.of());
+    assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+    assertThat(r.stderrLines()).as("%s", r).singleElement().asString()
+        .startsWith("Error: ").contains("--add-opens=java.base/java.nio=ALL-UNNAMED");
   }
 
   @Test

@@ -39,11 +39,14 @@ public final class NodeProcess implements AutoCloseable {
     return Path.of(jar);
   }
 
-  /** The java command line that runs the CLI from the packaged jar. */
+  /**
+   * The java command line that runs the CLI from the packaged jar. It has no add-opens flag: the
+   * jar's manifest opens java.nio to Arrow, and every test run through here checks that it does.
+   */
   public static List<String> cli(String... args) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:+UseG1GC", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+        "-Xmx512m", "-XX:+UseG1GC"));
     // -Dpyralog.ratis.log.level=INFO on the test JVM shows Ratis's own log in the nodes' output
     String ratisLevel = System.getProperty("pyralog.ratis.log.level");
     if (ratisLevel != null) {
