@@ -12,6 +12,7 @@ import io.pyralog.node.replication.LeaderExitElection;
 import io.pyralog.node.replication.Groups;
 import io.pyralog.node.replication.MetadataStateMachine;
 import io.pyralog.node.replication.RaftSubmitter;
+import io.pyralog.node.replication.RatisCrc;
 import io.pyralog.node.replication.RatisProperties;
 import io.pyralog.node.replication.ReplicaQuery;
 import io.pyralog.node.replication.ReplicaRebuild;
@@ -364,6 +365,10 @@ public final class PyralogNode implements AutoCloseable {
   }
 
   private void startRaft() throws Exception {
+    if (!RatisCrc.isReplaced()) {
+      LOG.warn("Ratis's pure-Java CRC-32C is first on the class path, so Raft log checksums cost "
+          + "several times more CPU; put pyralog-node's classes before ratis-common");
+    }
     RaftGroup metadataGroup = metadataGroup();
     // A restart recovers the groups found on disk; only the very first start formats.
     boolean existing = Files.isDirectory(config.dataDir().resolve("raft")
