@@ -26,6 +26,24 @@ public final class PyralogPerfOutput {
         required(json, "latencyMaxMs"));
   }
 
+  /**
+   * The same run with its latencies counted from the {@code send()} call ({@code sendLatency*}),
+   * as Kafka's {@code ProducerPerformance} counts them; with {@code --rate} the usual latencies
+   * count from each record's due time instead. Average and maximum are not measured that way and
+   * are NaN.
+   */
+  public static ProduceResult parseProduceFromSend(String output) {
+    JsonNode json = lastJsonLine(output);
+    return new ProduceResult(
+        json.path("records").asLong(),
+        required(json, "recordsPerSec"),
+        Double.NaN,
+        required(json, "sendLatencyP50Ms"),
+        required(json, "sendLatencyP99Ms"),
+        required(json, "sendLatencyP999Ms"),
+        Double.NaN);
+  }
+
   public static ConsumeResult parseConsume(String output) {
     JsonNode json = lastJsonLine(output);
     return new ConsumeResult(json.path("records").asLong(), required(json, "recordsPerSec"));

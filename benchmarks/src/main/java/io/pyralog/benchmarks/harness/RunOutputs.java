@@ -49,6 +49,11 @@ public final class RunOutputs {
     return parseAll(PYRALOG, name, PyralogPerfOutput::parseProduce);
   }
 
+  /** Pyralog's produce runs with latencies counted from the send() call, as Kafka's tool does. */
+  public List<ProduceResult> pyralogProduceFromSend(String name) {
+    return parseAll(PYRALOG, name, PyralogPerfOutput::parseProduceFromSend);
+  }
+
   public List<ConsumeResult> pyralogConsume(String name) {
     return parseAll(PYRALOG, name, PyralogPerfOutput::parseConsume);
   }
