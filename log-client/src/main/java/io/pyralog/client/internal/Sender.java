@@ -107,6 +107,7 @@ final class Sender implements Runnable {
   private boolean reinitPending;
   private int totalOutstanding;
   private long parkNanos;
+  private final DrainOrder<TopicPartition> drainOrder = new DrainOrder<>();
 
   Sender(String name, ClientConfig config, Connections connections, RpcClient rpc,
       MetadataCache metadata, RecordAccumulator accumulator, MemoryLimiter memory,
@@ -578,7 +579,9 @@ final class Sender implements Runnable {
       return;
     }
     boolean force = !running || accumulator.flushing();
-    for (TopicPartition tp : accumulator.partitions()) {
+    List<TopicPartition> order = drainOrder.round(accumulator.partitions());
+    for (int k = 0; k < order.size(); k++) {
+      TopicPartition tp = order.get(k);
       PartitionState ps = state(tp);
       if (ps.retrying || !ps.toResend.isEmpty()) {
         continue;
@@ -603,6 +606,7 @@ final class Sender implements Runnable {
         }
         if (!s.isReady()) {
           parkNanos = Math.min(parkNanos, BACKPRESSURE_PARK_NANOS);
+          drainOrder.refusedAt(k);
           break;
         }
         ProducerBatch b = accumulator.pollReady(tp, now, force);
