@@ -3,6 +3,7 @@ package io.pyralog.client.internal;
 import io.pyralog.common.annotation.Internal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,15 +21,12 @@ final class DrainOrder<T> {
 
   /** The items, starting where this drain should start; call once per drain. */
   List<T> round(Collection<T> items) {
-    List<T> list = new ArrayList<>(items);
-    int n = list.size();
+    List<T> ordered = new ArrayList<>(items);
+    int n = ordered.size();
     start = n == 0 ? 0 : Math.floorMod(next, n);
     next = start + 1;
     refused = false;
-    List<T> ordered = new ArrayList<>(n);
-    for (int k = 0; k < n; k++) {
-      ordered.add(list.get((start + k) % n));
-    }
+    Collections.rotate(ordered, -start);
     return ordered;
   }
 

@@ -56,9 +56,9 @@ final class PerfCommand {
             "--records, --record-size, --producers and --rate must be positive");
       }
       Recorder recorder = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
-      // From the send() call instead of the due time, as Kafka's ProducerPerformance measures;
-      // the same as the above without --rate
-      Recorder fromSend = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
+      // With --rate, also from the send() call instead of the due time, as Kafka's
+      // ProducerPerformance measures; without --rate the two are the same
+      Recorder fromSend = rate == null ? null : new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
       AtomicLong acked = new AtomicLong();
       AtomicReference<Throwable> error = new AtomicReference<>();
       byte[] payload = new byte[recordSize];
@@ -85,7 +85,7 @@ final class PerfCommand {
                 }
                 long sendTime = scheduled;
                 int partition = (int) ((i * producers + id) % partitions);
-                long called = rate == null ? sendTime : System.nanoTime();
+                long called = fromSend == null ? sendTime : System.nanoTime();
                 producer.send(new ProducerRecord(topic, partition, null, payload))
                     .whenComplete((md, ex) -> {
                       if (ex != null) {
@@ -93,7 +93,9 @@ final class PerfCommand {
                       } else {
                         long now = System.nanoTime();
                         recorder.recordValue(Math.max(0, now - sendTime));
-                        fromSend.recordValue(Math.max(0, now - called));
+                        if (fromSend != null) {
+                          fromSend.recordValue(Math.max(0, now - called));
+                        }
                         acked.incrementAndGet();
                       }
                     });
@@ -129,7 +131,7 @@ final class PerfCommand {
           }
         }
         total.add(recorder.getIntervalHistogram());
-        Histogram totalFromSend = fromSend.getIntervalHistogram();
+        Histogram totalFromSend = fromSend == null ? total : fromSend.getIntervalHistogram();
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (error.get() != null) {
           throw Errors.UNKNOWN_SERVER_ERROR.exception("Produce failed after " + acked.get()

@@ -23,6 +23,7 @@ public final class PyralogClusterExtension implements BeforeAllCallback, AfterAl
   private Path dataDir;
   private PyralogNode node;
   private int port;
+  private int raftPort;
 
   private PyralogClusterExtension(Map<String, String> overrides) {
     this.overrides = overrides;
@@ -49,7 +50,9 @@ public final class PyralogClusterExtension implements BeforeAllCallback, AfterAl
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     dataDir = Files.createTempDirectory("pyralog-test-");
-    port = freePort();
+    int[] free = freePorts(2);
+    port = free[0];
+    raftPort = free[1];
     start();
   }
 
@@ -57,13 +60,7 @@ public final class PyralogClusterExtension implements BeforeAllCallback, AfterAl
     Map<String, String> props = new HashMap<>(overrides);
     props.put("data.dir", dataDir.toString());
     props.put("port", Integer.toString(port));
-    if (!props.containsKey("raft.port")) {
-      int raftPort = freePort();
-      while (raftPort == port) {
-        raftPort = freePort();
-      }
-      props.put("raft.port", Integer.toString(raftPort));
-    }
+    props.putIfAbsent("raft.port", Integer.toString(raftPort));
     node = new PyralogNode(NodeConfig.fromMap(props)).start();
   }
 
