@@ -4,7 +4,6 @@ import io.pyralog.client.internal.RawRecords;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.annotation.PublicEvolving;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -28,6 +27,7 @@ public final class ArrowBatch implements AutoCloseable {
   private final boolean raw;
   private final VectorSchemaRoot root;
   private boolean closed;
+  private RawRecords.Reader reader;
 
   @Internal
   public ArrowBatch(TopicPartition topicPartition, long baseOffset, long firstTimestamp,
@@ -99,24 +99,31 @@ public final class ArrowBatch implements AutoCloseable {
    * out of Arrow memory); for a typed topic key and value are null and the timestamp is {@link
    * #maxTimestamp()}.
    */
-  public List<ConsumerRecord> records() {
+  /**
+   * The record at {@code row}, as {@link #records()} would return it, without building the
+   * others: for a raw topic its key, value, headers and timestamp (copied out of Arrow memory);
+   * for a typed topic key and value are null and the timestamp is {@link #maxTimestamp()}.
+   */
+  public ConsumerRecord record(int row) {
     VectorSchemaRoot r = root();
-    int n = r.getRowCount();
-    if (n == 0) {
-      return Collections.emptyList();
+    if (row < 0 || row >= r.getRowCount()) {
+      throw new IndexOutOfBoundsException("Row " + row + " of a batch of " + r.getRowCount());
     }
+    if (!raw) {
+      return new ConsumerRecord(topicPartition.topic(), topicPartition.partition(),
+          baseOffset + row, maxTimestamp, null, null, null);
+    }
+    if (reader == null) {
+      reader = new RawRecords.Reader(r);
+    }
+    return reader.read(topicPartition.topic(), topicPartition.partition(), baseOffset + row, row);
+  }
+
+  public List<ConsumerRecord> records() {
+    int n = root().getRowCount();
     List<ConsumerRecord> out = new ArrayList<>(n);
-    if (raw) {
-      RawRecords.Reader reader = new RawRecords.Reader(r);
-      for (int i = 0; i < n; i++) {
-        out.add(reader.read(topicPartition.topic(), topicPartition.partition(), baseOffset + i,
-            i));
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        out.add(new ConsumerRecord(topicPartition.topic(), topicPartition.partition(),
-            baseOffset + i, maxTimestamp, null, null, null));
-      }
+    for (int i = 0; i < n; i++) {
+      out.add(record(i));
     }
     return out;
   }

@@ -1,0 +1,93 @@
+package io.pyralog.flink.sink;
+
+import io.pyralog.client.ProducerRecord;
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogProducer;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each element through one idempotent producer. With {@code AT_LEAST_ONCE} a checkpoint
+ * waits until every record sent before it is acknowledged, so a restored job loses nothing; a
+ * record that failed fails the job at the next element, flush or checkpoint.
+ */
+final class PyralogWriter<IN> implements SinkWriter<IN> {
+  private static final Logger LOG = LoggerFactory.getLogger(PyralogWriter.class);
+
+  private final PyralogClient client;
+  private final PyralogProducer producer;
+  private final PyralogRecordSerializationSchema<IN> schema;
+  private final DeliveryGuarantee guarantee;
+  private final AtomicReference<Throwable> asyncError = new AtomicReference<>();
+  private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
+  private final PyralogRecordSerializationSchema.Context context;
+  private final Counter recordsOut;
+  private final Counter bytesOut;
+  private final Counter sendErrors;
+
+  PyralogWriter(PyralogClient client, PyralogRecordSerializationSchema<IN> schema,
+      DeliveryGuarantee guarantee, SinkWriterMetricGroup metrics) {
+    this.client = client;
+    this.producer = client.producer();
+    this.schema = schema;
+    this.guarantee = guarantee;
+    this.context = topic -> partitionCounts.computeIfAbsent(topic,
+        t -> client.admin().describeTopic(t).partitions());
+    this.recordsOut = metrics.getNumRecordsSendCounter();
+    this.bytesOut = metrics.getNumBytesSendCounter();
+    this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
+  }
+
+  @Override
+  public void write(IN element, Context flinkContext) throws IOException {
+    checkAsyncError();
+    ProducerRecord record = schema.serialize(element, context, flinkContext.timestamp());
+    if (record == null) {
+      return;
+    }
+    int size = record.sizeInBytes();
+    producer.send(record).whenComplete((metadata, error) -> {
+      if (error != null) {
+        sendErrors.inc();
+        if (asyncError.compareAndSet(null, error)) {
+          LOG.error("Writing to topic '{}' failed: {}", record.topic(), error.getMessage());
+        }
+      } else {
+        recordsOut.inc();
+        bytesOut.inc(size);
+      }
+    });
+  }
+
+  @Override
+  public void flush(boolean endOfInput) throws IOException {
+    if (guarantee != DeliveryGuarantee.NONE || endOfInput) {
+      producer.flush();
+    }
+    checkAsyncError();
+  }
+
+  private void checkAsyncError() throws IOException {
+    Throwable e = asyncError.get();
+    if (e != null) {
+      throw new IOException("A record could not be written to Pyralog: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      producer.close();
+    } finally {
+      client.close();
+    }
+  }
+}

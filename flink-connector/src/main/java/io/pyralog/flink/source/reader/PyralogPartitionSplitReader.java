@@ -1,0 +1,135 @@
+package io.pyralog.flink.source.reader;
+
+import io.pyralog.client.ArrowBatch;
+import io.pyralog.client.ConsumerBatches;
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogConsumer;
+import io.pyralog.client.TopicPartition;
+import io.pyralog.flink.source.split.PyralogPartitionSplit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.util.TransferPair;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches the batches of this reader's splits with one {@link PyralogConsumer}, on the split
+ * fetcher thread. Each fetched batch is moved (not copied) into memory the reader owns, because
+ * the consumer releases a poll's batches on the next poll while the task thread may still be
+ * emitting them. A bounded split finishes once the consumer's position reaches its stopping
+ * offset.
+ */
+public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch,
+    PyralogPartitionSplit> {
+  private static final Logger LOG = LoggerFactory.getLogger(PyralogPartitionSplitReader.class);
+
+  private final PyralogConsumer consumer;
+  private final BufferAllocator allocator;
+  private final Duration pollTimeout;
+  private final Map<TopicPartition, Long> stoppingOffsets = new HashMap<>();
+  private final Set<String> finishedOnAssignment = new HashSet<>();
+
+  public PyralogPartitionSplitReader(PyralogClient client, Duration pollTimeout) {
+    this.consumer = client.consumer();
+    this.allocator = client.allocator();
+    this.pollTimeout = pollTimeout;
+  }
+
+  @Override
+  public RecordsWithSplitIds<ArrowBatch> fetch() {
+    Map<String, Collection<ArrowBatch>> bySplit = new HashMap<>();
+    Set<String> finished = new HashSet<>(finishedOnAssignment);
+    finishedOnAssignment.clear();
+    if (!consumer.assignment().isEmpty()) {
+      try (ConsumerBatches batches = consumer.poll(pollTimeout)) {
+        for (ArrowBatch b : batches.batches()) {
+          bySplit.computeIfAbsent(PyralogPartitionSplit.splitId(b.topicPartition()),
+              k -> new ArrayList<>()).add(owned(b));
+        }
+      }
+      List<TopicPartition> done = new ArrayList<>();
+      for (Map.Entry<TopicPartition, Long> e : stoppingOffsets.entrySet()) {
+        if (consumer.position(e.getKey()) >= e.getValue()) {
+          done.add(e.getKey());
+        }
+      }
+      if (!done.isEmpty()) {
+        unassign(done);
+        done.forEach(tp -> finished.add(PyralogPartitionSplit.splitId(tp)));
+      }
+    }
+    return new RecordsBySplits<>(bySplit, finished);
+  }
+
+  /** A batch whose Arrow buffers now belong to this reader, not to the consumer's poll. */
+  private ArrowBatch owned(ArrowBatch b) {
+    VectorSchemaRoot source = b.root();
+    List<FieldVector> vectors = new ArrayList<>(source.getFieldVectors().size());
+    for (FieldVector v : source.getFieldVectors()) {
+      TransferPair transfer = v.getTransferPair(allocator);
+      transfer.transfer();
+      vectors.add((FieldVector) transfer.getTo());
+    }
+    VectorSchemaRoot root = new VectorSchemaRoot(source.getSchema().getFields(), vectors,
+        source.getRowCount());
+    return new ArrowBatch(b.topicPartition(), b.baseOffset(), b.firstTimestamp(),
+        b.maxTimestamp(), b.highWatermark(), b.isRaw(), root);
+  }
+
+  @Override
+  public void handleSplitsChanges(SplitsChange<PyralogPartitionSplit> change) {
+    if (!(change instanceof SplitsAddition)) {
+      throw new UnsupportedOperationException("Unsupported split change " + change);
+    }
+    List<TopicPartition> assignment = new ArrayList<>(consumer.assignment());
+    List<PyralogPartitionSplit> added = new ArrayList<>();
+    for (PyralogPartitionSplit s : change.splits()) {
+      if (s.isBounded() && s.startingOffset() >= s.stoppingOffset()) {
+        LOG.info("{} is empty; finishing it", s);
+        finishedOnAssignment.add(s.splitId());
+        continue;
+      }
+      assignment.add(s.topicPartition());
+      added.add(s);
+    }
+    consumer.assign(assignment);
+    for (PyralogPartitionSplit s : added) {
+      consumer.seek(s.topicPartition(), s.startingOffset());
+      if (s.isBounded()) {
+        stoppingOffsets.put(s.topicPartition(), s.stoppingOffset());
+      }
+      LOG.info("Reading {}", s);
+    }
+  }
+
+  private void unassign(Collection<TopicPartition> partitions) {
+    List<TopicPartition> rest = new ArrayList<>(consumer.assignment());
+    rest.removeAll(partitions);
+    consumer.assign(rest);
+    partitions.forEach(stoppingOffsets::remove);
+  }
+
+  @Override
+  public void wakeUp() {
+    // a poll waits at most pollTimeout; nothing to interrupt
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,125 @@
+package io.pyralog.flink.source.reader;
+
+import io.pyralog.client.ArrowBatch;
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.TopicPartition;
+import io.pyralog.flink.source.split.PyralogPartitionSplit;
+import io.pyralog.flink.source.split.PyralogPartitionSplitState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source reader: one fetcher thread with one consumer for all of this subtask's partitions.
+ * When a checkpoint completes it commits the offsets that checkpoint holds to the consumer group
+ * (when enabled), so that tools and a later {@code committedOffsets()} start see the job's
+ * progress. Flink's checkpoint, not the group offset, is what a restored job resumes from.
+ */
+public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceReaderBase<
+    ArrowBatch, T, PyralogPartitionSplit, PyralogPartitionSplitState> {
+  private static final Logger LOG = LoggerFactory.getLogger(PyralogSourceReader.class);
+
+  private final PyralogClient client;
+  private final String groupId;
+  private final boolean commitOffsets;
+  private final SortedMap<Long, Map<TopicPartition, Long>> offsetsToCommit = new TreeMap<>();
+  private final ExecutorService committer;
+  private final Counter commitsSucceeded;
+  private final Counter commitsFailed;
+
+  public PyralogSourceReader(Supplier<SplitReader<ArrowBatch, PyralogPartitionSplit>> splitReader,
+      PyralogRecordEmitter<T> emitter, Configuration config, SourceReaderContext context,
+      PyralogClient client, String groupId, boolean commitOffsets) {
+    super(splitReader, emitter, config, context);
+    this.client = client;
+    this.groupId = groupId;
+    this.commitOffsets = commitOffsets && groupId != null;
+    this.committer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "pyralog-offset-commit-" + context.getIndexOfSubtask());
+      t.setDaemon(true);
+      return t;
+    });
+    this.commitsSucceeded = context.metricGroup().counter("commitsSucceeded");
+    this.commitsFailed = context.metricGroup().counter("commitsFailed");
+  }
+
+  @Override
+  protected void onSplitFinished(Map<String, PyralogPartitionSplitState> finished) {
+    finished.values().forEach(s -> LOG.info("Finished {} at offset {}", s.split(),
+        s.currentOffset()));
+  }
+
+  @Override
+  protected PyralogPartitionSplitState initializedState(PyralogPartitionSplit split) {
+    return new PyralogPartitionSplitState(split);
+  }
+
+  @Override
+  protected PyralogPartitionSplit toSplitType(String splitId, PyralogPartitionSplitState state) {
+    return state.toSplit();
+  }
+
+  @Override
+  public List<PyralogPartitionSplit> snapshotState(long checkpointId) {
+    List<PyralogPartitionSplit> splits = super.snapshotState(checkpointId);
+    if (commitOffsets) {
+      Map<TopicPartition, Long> offsets = new HashMap<>();
+      for (PyralogPartitionSplit s : splits) {
+        offsets.put(s.topicPartition(), s.startingOffset());
+      }
+      offsetsToCommit.put(checkpointId, offsets);
+    }
+    return splits;
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) throws Exception {
+    super.notifyCheckpointComplete(checkpointId);
+    Map<TopicPartition, Long> offsets = offsetsToCommit.get(checkpointId);
+    offsetsToCommit.headMap(checkpointId + 1).clear();
+    if (offsets == null || offsets.isEmpty()) {
+      return;
+    }
+    committer.execute(() -> commit(checkpointId, offsets));
+  }
+
+  private void commit(long checkpointId, Map<TopicPartition, Long> offsets) {
+    Map<String, Map<Integer, Long>> byTopic = new HashMap<>();
+    offsets.forEach((tp, o) -> byTopic.computeIfAbsent(tp.topic(), t -> new HashMap<>())
+        .put(tp.partition(), o));
+    try {
+      byTopic.forEach((topic, o) -> client.admin().commitOffsets(groupId, topic, o));
+      commitsSucceeded.inc();
+      LOG.debug("Committed the offsets of checkpoint {} for group {}: {}", checkpointId, groupId,
+          offsets);
+    } catch (RuntimeException e) {
+      commitsFailed.inc();
+      LOG.warn("Could not commit the offsets of checkpoint {} for group '{}': {}. The job goes "
+          + "on; its progress is in its checkpoints", checkpointId, groupId, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      super.close();
+    } finally {
+      committer.shutdown();
+      committer.awaitTermination(10, TimeUnit.SECONDS);
+      client.close();
+    }
+  }
+}
