@@ -38,7 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -84,6 +86,7 @@ public final class PyralogNode implements AutoCloseable {
   private RaftServer raft;
   private BufferAllocator allocator;
   private FlightServer flight;
+  private ExecutorService flightExecutor;
   private PyralogFlightProducer flightProducer;
   private TopicAdmin admin;
   private ClusterView clusterView;
@@ -513,11 +516,30 @@ public final class PyralogNode implements AutoCloseable {
     throw Errors.UNAVAILABLE.exception("Raft group " + id + " elected no leader within 60 s");
   }
 
+  /**
+   * Threads for the Flight handlers. Their context class loader is the node's own, not that of
+   * whichever thread happened to start them: Arrow looks up codecs through it once per JVM, and
+   * a node embedded in another application (a Flink test job, say) must not pick up a class
+   * loader that the application closes later.
+   */
+  private static ThreadFactory flightThreads() {
+    AtomicInteger n = new AtomicInteger();
+    ClassLoader loader = PyralogNode.class.getClassLoader();
+    return r -> {
+      Thread t = new Thread(r, "pyralog-flight-" + n.incrementAndGet());
+      t.setDaemon(true);
+      t.setContextClassLoader(loader);
+      return t;
+    };
+  }
+
   private void startFlight() throws IOException {
     Location location = Location.forGrpcInsecure(config.host(), config.port());
     flightProducer = new PyralogFlightProducer(this);
+    flightExecutor = Executors.newCachedThreadPool(flightThreads());
     flight = FlightServer.builder(allocator, location, flightProducer)
         .maxInboundMessageSize(config.messageMaxBytes() + (4 << 20))
+        .executor(flightExecutor)
         .build();
     try {
       flight.start();
@@ -588,6 +610,9 @@ public final class PyralogNode implements AutoCloseable {
       } catch (Exception e) {
         LOG.debug("Flight close: {}", e.getMessage());
       }
+    }
+    if (flightExecutor != null) {
+      flightExecutor.shutdownNow();
     }
     for (ReplicaSetWriter w : writers.values()) {
       w.close();
