@@ -9,6 +9,9 @@ import java.io.Serializable;
  */
 @FunctionalInterface
 public interface PyralogPartitioner<T> extends Serializable {
+  /** Called once per sink subtask before the first element. */
+  default void open(int subtaskId, int parallelism) {}
+
   /**
    * @param record the element
    * @param key its serialized key, or null

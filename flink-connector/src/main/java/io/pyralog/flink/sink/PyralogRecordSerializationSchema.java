@@ -16,8 +16,16 @@ public interface PyralogRecordSerializationSchema<T> extends Serializable {
     int partitionCount(String topic);
   }
 
+  /** Where the writer runs. */
+  interface SinkContext {
+    int subtaskId();
+
+    int parallelism();
+  }
+
   /** Called once per writer before the first element. */
-  default void open(SerializationSchema.InitializationContext context) throws Exception {}
+  default void open(SerializationSchema.InitializationContext context, SinkContext sink)
+      throws Exception {}
 
   /**
    * The record for {@code element}, or null to drop it.

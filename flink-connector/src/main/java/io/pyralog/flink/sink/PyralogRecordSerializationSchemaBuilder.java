@@ -56,10 +56,14 @@ public final class PyralogRecordSerializationSchemaBuilder<T> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void open(SerializationSchema.InitializationContext context) throws Exception {
+    public void open(SerializationSchema.InitializationContext context, SinkContext sink)
+        throws Exception {
       valueSchema.open(context);
       if (keySchema != null) {
         keySchema.open(context);
+      }
+      if (partitioner != null) {
+        partitioner.open(sink.subtaskId(), sink.parallelism());
       }
     }
 

@@ -50,7 +50,20 @@ public final class PyralogSink<IN> implements Sink<IN> {
   @Override
   public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
     try {
-      serializer.open(context.asSerializationSchemaInitializationContext());
+      int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+      int parallelism = context.getTaskInfo().getNumberOfParallelSubtasks();
+      serializer.open(context.asSerializationSchemaInitializationContext(),
+          new PyralogRecordSerializationSchema.SinkContext() {
+            @Override
+            public int subtaskId() {
+              return subtask;
+            }
+
+            @Override
+            public int parallelism() {
+              return parallelism;
+            }
+          });
     } catch (Exception e) {
       throw new IOException("Opening the record serializer failed: " + e.getMessage(), e);
     }

@@ -1,0 +1,78 @@
+package io.pyralog.flink.table;
+
+import io.pyralog.flink.sink.PyralogPartitioner;
+import io.pyralog.flink.sink.PyralogSink;
+import io.pyralog.flink.sink.PyralogSinkBuilder;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.format.EncodingFormat;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+
+/** The table sink of {@code 'connector' = 'pyralog'}: rows to a raw topic through formats. */
+final class PyralogDynamicSink implements DynamicTableSink {
+
+  /** What the factory resolved from the table's options. */
+  record Spec(Map<String, String> clientProperties, String topic, DataType physicalType,
+      int[] keyProjection, int[] valueProjection, String keyPrefix, boolean upsert,
+      DeliveryGuarantee guarantee, String partitioner, Integer parallelism) {}
+
+  private final Spec spec;
+  private final EncodingFormat<SerializationSchema<RowData>> keyFormat;
+  private final EncodingFormat<SerializationSchema<RowData>> valueFormat;
+
+  PyralogDynamicSink(Spec spec, EncodingFormat<SerializationSchema<RowData>> keyFormat,
+      EncodingFormat<SerializationSchema<RowData>> valueFormat) {
+    this.spec = spec;
+    this.keyFormat = keyFormat;
+    this.valueFormat = valueFormat;
+  }
+
+  @Override
+  public ChangelogMode getChangelogMode(ChangelogMode requested) {
+    return spec.upsert() ? ChangelogMode.upsert() : ChangelogMode.insertOnly();
+  }
+
+  @Override
+  public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
+    SerializationSchema<RowData> key = keyFormat == null ? null
+        : keyFormat.createRuntimeEncoder(context, FormatTypes.keyType(spec.physicalType(),
+            spec.keyProjection(), spec.keyPrefix()));
+    SerializationSchema<RowData> value = valueFormat.createRuntimeEncoder(context,
+        FormatTypes.project(spec.physicalType(), spec.valueProjection(), null));
+    PyralogPartitioner<RowData> partitioner = SinkPartitioners.of(spec.partitioner(),
+        Thread.currentThread().getContextClassLoader());
+    PyralogSinkBuilder<RowData> builder = PyralogSink.<RowData>builder()
+        .setRecordSerializer(new RowDataSerializer(spec.topic(), key, value,
+            spec.physicalType().getLogicalType(), spec.keyProjection(), spec.valueProjection(),
+            spec.upsert(), partitioner))
+        .setDeliveryGuarantee(spec.guarantee());
+    spec.clientProperties().forEach(builder::setProperty);
+    return SinkV2Provider.of(builder.build(), spec.parallelism());
+  }
+
+  @Override
+  public DynamicTableSink copy() {
+    return new PyralogDynamicSink(spec, keyFormat, valueFormat);
+  }
+
+  @Override
+  public String asSummaryString() {
+    return "Pyralog table sink";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PyralogDynamicSink s && s.spec.equals(spec);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(spec);
+  }
+}

@@ -1,0 +1,85 @@
+package io.pyralog.flink.table;
+
+import io.pyralog.client.ProducerRecord;
+import io.pyralog.flink.sink.PyralogPartitioner;
+import io.pyralog.flink.sink.PyralogRecordSerializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.types.RowKind;
+
+/**
+ * Turns a table row into a record of a raw topic: the key columns through the key format, the
+ * value columns through the value format. In upsert mode a DELETE becomes a record with the key
+ * and no value (a tombstone) and UPDATE_BEFORE rows are dropped, as in upsert-kafka.
+ */
+final class RowDataSerializer implements PyralogRecordSerializationSchema<RowData> {
+  private static final long serialVersionUID = 1L;
+
+  private final String topic;
+  private final SerializationSchema<RowData> keyFormat;
+  private final SerializationSchema<RowData> valueFormat;
+  private final RowData.FieldGetter[] keyGetters;
+  private final RowData.FieldGetter[] valueGetters;
+  private final boolean upsert;
+  private final PyralogPartitioner<RowData> partitioner;
+
+  RowDataSerializer(String topic, SerializationSchema<RowData> keyFormat,
+      SerializationSchema<RowData> valueFormat, LogicalType physicalType, int[] keyProjection,
+      int[] valueProjection, boolean upsert, PyralogPartitioner<RowData> partitioner) {
+    this.topic = topic;
+    this.keyFormat = keyFormat;
+    this.valueFormat = valueFormat;
+    this.keyGetters = getters(physicalType, keyProjection);
+    this.valueGetters = getters(physicalType, valueProjection);
+    this.upsert = upsert;
+    this.partitioner = partitioner;
+  }
+
+  private static RowData.FieldGetter[] getters(LogicalType physicalType, int[] positions) {
+    RowData.FieldGetter[] out = new RowData.FieldGetter[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      out[i] = RowData.createFieldGetter(physicalType.getChildren().get(positions[i]),
+          positions[i]);
+    }
+    return out;
+  }
+
+  @Override
+  public void open(SerializationSchema.InitializationContext context, SinkContext sink)
+      throws Exception {
+    if (keyFormat != null) {
+      keyFormat.open(context);
+    }
+    valueFormat.open(context);
+    if (partitioner != null) {
+      partitioner.open(sink.subtaskId(), sink.parallelism());
+    }
+  }
+
+  @Override
+  public ProducerRecord serialize(RowData row, Context context, Long timestamp) {
+    RowKind kind = row.getRowKind();
+    boolean delete = kind == RowKind.DELETE;
+    if (kind == RowKind.UPDATE_BEFORE || (delete && !upsert)) {
+      return null;
+    }
+    byte[] key = keyFormat == null ? null : keyFormat.serialize(project(row, keyGetters));
+    byte[] value = delete ? null : valueFormat.serialize(project(row, valueGetters));
+    Integer partition = null;
+    if (partitioner != null) {
+      int n = context.partitionCount(topic);
+      partition = partitioner.partition(row, key, value, topic, n);
+    }
+    return new ProducerRecord(topic, partition, key, value, null, timestamp);
+  }
+
+  private static RowData project(RowData row, RowData.FieldGetter[] getters) {
+    GenericRowData out = new GenericRowData(getters.length);
+    for (int i = 0; i < getters.length; i++) {
+      out.setField(i, getters[i].getFieldOrNull(row));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,191 @@
+package io.pyralog.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pyralog.client.ProducerRecord;
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogProducer;
+import io.pyralog.node.testing.PyralogClusterExtension;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code 'connector' = 'pyralog'} in Flink SQL on a MiniCluster against a real node. */
+class PyralogTableITCase {
+  @RegisterExtension
+  static final PyralogClusterExtension NODE = PyralogClusterExtension.builder().build();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setNumberTaskManagers(1)
+          .setNumberSlotsPerTaskManager(4)
+          .build());
+
+  private static StreamTableEnvironment streaming() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    return StreamTableEnvironment.create(env);
+  }
+
+  private static String with(String topic, String extra) {
+    return " WITH ('connector' = 'pyralog', 'bootstrap' = '" + NODE.bootstrap() + "', "
+        + "'topic' = '" + topic + "'" + (extra.isEmpty() ? "" : ", " + extra) + ")";
+  }
+
+  private static List<Row> collect(TableEnvironment t, String query) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    try (CloseableIterator<Row> it = t.executeSql(query).collect()) {
+      it.forEachRemaining(rows::add);
+    }
+    return rows;
+  }
+
+  @Test
+  void insertThenSelectProjectAndReadMetadata() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "sql-orders", 3);
+    StreamTableEnvironment t = streaming();
+    t.executeSql("CREATE TABLE orders (id INT, product STRING, amount DOUBLE, note STRING, "
+        + "part INT METADATA FROM 'partition' VIRTUAL, "
+        + "off BIGINT METADATA FROM 'offset' VIRTUAL, "
+        + "src STRING METADATA FROM 'topic' VIRTUAL, "
+        + "ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL)"
+        + with("sql-orders", "'format' = 'json', 'scan.startup.mode' = 'earliest-offset', "
+            + "'scan.bounded.mode' = 'latest-offset'"));
+    t.executeSql("INSERT INTO orders (id, product, amount, note) VALUES "
+        + "(1, 'apple', 1.5, 'a'), (2, 'pear', 2.0, 'b'), (3, 'apple', 3.0, 'c'), "
+        + "(4, 'plum', 0.5, 'd')").await();
+
+    List<Row> all = collect(t, "SELECT id, product, amount, note FROM orders");
+    assertThat(all).containsExactlyInAnyOrder(Row.of(1, "apple", 1.5, "a"),
+        Row.of(2, "pear", 2.0, "b"), Row.of(3, "apple", 3.0, "c"), Row.of(4, "plum", 0.5, "d"));
+
+    assertThat(collect(t, "SELECT product, id FROM orders WHERE amount > 1"))
+        .containsExactlyInAnyOrder(Row.of("apple", 1), Row.of("pear", 2), Row.of("apple", 3));
+
+    List<Row> meta = collect(t, "SELECT id, part, off, src, ts FROM orders");
+    assertThat(meta).hasSize(4).allSatisfy(r -> {
+      assertThat((Integer) r.getField(1)).isBetween(0, 2);
+      assertThat((Long) r.getField(2)).isGreaterThanOrEqualTo(0);
+      assertThat(r.getField(3)).isEqualTo("sql-orders");
+      assertThat(r.getField(4)).isNotNull();
+    });
+    // partition and offset name each record once
+    assertThat(meta.stream().map(r -> r.getField(1) + "/" + r.getField(2)).distinct())
+        .hasSize(4);
+  }
+
+  @Test
+  void aBoundedTableAnswersABatchQuery() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "sql-sales", 2);
+    TableEnvironment t = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+    String ddl = "CREATE TABLE sales (product STRING, amount INT)" + with("sql-sales",
+        "'format' = 'csv', 'scan.startup.mode' = 'earliest-offset', "
+            + "'scan.bounded.mode' = 'latest-offset'");
+    t.executeSql(ddl);
+    t.executeSql("INSERT INTO sales VALUES ('a', 1), ('b', 2), ('a', 3), ('c', 4), ('b', 5)")
+        .await();
+    assertThat(collect(t, "SELECT product, SUM(amount) FROM sales GROUP BY product"))
+        .containsExactlyInAnyOrder(Row.of("a", 4), Row.of("b", 7), Row.of("c", 4));
+  }
+
+  @Test
+  void anUpsertTableKeepsTheLatestRowPerKeyAndHonoursDeletes() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "sql-users", 2);
+    StreamTableEnvironment t = streaming();
+    t.executeSql("CREATE TABLE users (id INT, name STRING, visits INT, "
+        + "PRIMARY KEY (id) NOT ENFORCED)" + with("sql-users", "'key.format' = 'json', "
+        + "'value.format' = 'json', 'scan.startup.mode' = 'earliest-offset', "
+        + "'scan.bounded.mode' = 'latest-offset'"));
+    t.executeSql("CREATE TEMPORARY VIEW visits AS SELECT * FROM (VALUES (1, 'ann'), "
+        + "(2, 'bob'), (1, 'ann'), (3, 'cid'), (1, 'ann')) AS v(id, name)");
+    // an aggregate is an updating stream: INSERT then UPDATE_AFTER per key
+    t.executeSql("INSERT INTO users SELECT id, name, CAST(COUNT(*) AS INT) FROM visits "
+        + "GROUP BY id, name").await();
+    // a tombstone for key 2, as another upsert writer would send it
+    try (PyralogClient client = PyralogClient.create(NODE.bootstrap());
+        PyralogProducer producer = client.producer()) {
+      producer.send(new ProducerRecord("sql-users", null, "{\"id\":2}".getBytes(), null))
+          .join();
+    }
+
+    Map<Integer, Row> table = new TreeMap<>();
+    for (Row r : collect(t, "SELECT id, name, visits FROM users")) {
+      if (r.getKind() == RowKind.DELETE || r.getKind() == RowKind.UPDATE_BEFORE) {
+        table.remove((Integer) r.getField(0));
+      } else {
+        table.put((Integer) r.getField(0), Row.of(r.getField(0), r.getField(1), r.getField(2)));
+      }
+    }
+    assertThat(table).containsOnlyKeys(1, 3);
+    assertThat(table.get(1)).isEqualTo(Row.of(1, "ann", 3));
+    assertThat(table.get(3)).isEqualTo(Row.of(3, "cid", 1));
+
+    // every record of a key, the tombstone too, is in the same partition
+    Map<String, java.util.Set<Integer>> partitionsOfKey = new HashMap<>();
+    for (io.pyralog.client.ConsumerRecord r : readAll("sql-users", 2)) {
+      partitionsOfKey.computeIfAbsent(r.keyAsString(), k -> new java.util.HashSet<>())
+          .add(r.partition());
+    }
+    assertThat(partitionsOfKey).containsOnlyKeys("{\"id\":1}", "{\"id\":2}", "{\"id\":3}")
+        .allSatisfy((k, p) -> assertThat(p).hasSize(1));
+  }
+
+  private static List<io.pyralog.client.ConsumerRecord> readAll(String topic, int partitions) {
+    List<io.pyralog.client.ConsumerRecord> out = new ArrayList<>();
+    try (PyralogClient client = PyralogClient.create(NODE.bootstrap());
+        var consumer = client.consumer()) {
+      List<io.pyralog.client.TopicPartition> tps = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        tps.add(new io.pyralog.client.TopicPartition(topic, p));
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<io.pyralog.client.TopicPartition, Long> end = consumer.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        try (var batches = consumer.poll(java.time.Duration.ofMillis(500))) {
+          batches.forEach(out::add);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void badOptionsAreRefusedWithTheOptionsName() {
+    StreamTableEnvironment t = streaming();
+    t.executeSql("CREATE TABLE no_bootstrap (a STRING) WITH ('connector' = 'pyralog', "
+        + "'topic' = 'x', 'format' = 'json')");
+    assertThatThrownBy(() -> t.executeSql("SELECT * FROM no_bootstrap"))
+        .hasStackTraceContaining("bootstrap");
+
+    t.executeSql("CREATE TABLE eo (a STRING)" + with("x", "'format' = 'json', "
+        + "'sink.delivery-guarantee' = 'exactly-once'"));
+    assertThatThrownBy(() -> t.executeSql("INSERT INTO eo VALUES ('a')"))
+        .hasStackTraceContaining("exactly-once").hasStackTraceContaining("at-least-once");
+
+    t.executeSql("CREATE TABLE keyless (a STRING, b STRING)" + with("x", "'format' = 'json', "
+        + "'key.fields' = 'a'"));
+    assertThatThrownBy(() -> t.executeSql("SELECT * FROM keyless"))
+        .hasStackTraceContaining("key.format");
+
+    t.executeSql("CREATE TABLE grouped (a STRING)" + with("x", "'format' = 'json', "
+        + "'scan.startup.mode' = 'group-offsets'"));
+    assertThatThrownBy(() -> t.executeSql("SELECT * FROM grouped"))
+        .hasStackTraceContaining("properties.group.id");
+  }
+}
