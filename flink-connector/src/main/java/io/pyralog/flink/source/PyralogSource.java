@@ -12,7 +12,9 @@ import io.pyralog.flink.source.reader.PyralogSourceReader;
 import io.pyralog.flink.source.split.PyralogPartitionSplit;
 import io.pyralog.flink.source.split.PyralogPartitionSplitSerializer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -57,14 +59,17 @@ public final class PyralogSource<T> implements Source<T, PyralogPartitionSplit,
   private final OffsetsInitializer starting;
   private final OffsetsInitializer stopping;
   private final PyralogDeserializationSchema<T> deserializer;
+  private final ArrayList<String> columns;
 
   PyralogSource(Map<String, String> properties, TopicSelector topics, OffsetsInitializer starting,
-      OffsetsInitializer stopping, PyralogDeserializationSchema<T> deserializer) {
+      OffsetsInitializer stopping, PyralogDeserializationSchema<T> deserializer,
+      List<String> columns) {
     this.properties = new HashMap<>(properties);
     this.topics = topics;
     this.starting = starting;
     this.stopping = stopping;
     this.deserializer = deserializer;
+    this.columns = columns == null ? null : new ArrayList<>(columns);
   }
 
   public static <T> PyralogSourceBuilder<T> builder() {
@@ -97,7 +102,7 @@ public final class PyralogSource<T> implements Source<T, PyralogPartitionSplit,
     PyralogClient client = PyralogClient.create(readerProps);
     Duration pollTimeout = Duration.ofMillis(PyralogSourceOptions.POLL_TIMEOUT_MS.get(properties));
     return new PyralogSourceReader<T>(
-        () -> new PyralogPartitionSplitReader(client, pollTimeout),
+        () -> new PyralogPartitionSplitReader(client, pollTimeout, columns),
         new PyralogRecordEmitter<>(deserializer), new Configuration(), context, client,
         properties.get(PyralogConfigOptions.GROUP_ID.key()),
         PyralogSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.get(properties));

@@ -19,6 +19,7 @@ public final class PyralogSourceBuilder<T> {
   private OffsetsInitializer starting = OffsetsInitializer.earliest();
   private OffsetsInitializer stopping;
   private PyralogDeserializationSchema<T> deserializer;
+  private List<String> columns;
 
   PyralogSourceBuilder() {}
 
@@ -72,6 +73,15 @@ public final class PyralogSourceBuilder<T> {
     return setDeserializer(PyralogDeserializationSchema.valueOnly(valueSchema));
   }
 
+  /**
+   * Fetches only these columns of typed topics: the node sends nothing else (projection
+   * push-down). The batches the deserializer sees hold just these columns.
+   */
+  public PyralogSourceBuilder<T> setColumns(List<String> columns) {
+    this.columns = columns == null ? null : List.copyOf(columns);
+    return this;
+  }
+
   /** How often to look for new partitions; zero or negative looks once. Default 5 minutes. */
   public PyralogSourceBuilder<T> setPartitionDiscoveryInterval(Duration interval) {
     return setProperty(PyralogSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(),
@@ -111,6 +121,6 @@ public final class PyralogSourceBuilder<T> {
         o.parse(raw); // fails now, with the option's name, rather than in a task
       }
     }
-    return new PyralogSource<>(properties, topics, starting, stopping, deserializer);
+    return new PyralogSource<>(properties, topics, starting, stopping, deserializer, columns);
   }
 }

@@ -13,14 +13,21 @@ import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
 
-/** The table sink of {@code 'connector' = 'pyralog'}: rows to a raw topic through formats. */
+/**
+ * The table sink of {@code 'connector' = 'pyralog'}: rows to a raw topic through formats, or
+ * (without a value format) to a typed topic as Arrow batches.
+ */
 final class PyralogDynamicSink implements DynamicTableSink {
 
   /** What the factory resolved from the table's options. */
   record Spec(Map<String, String> clientProperties, String topic, DataType physicalType,
       int[] keyProjection, int[] valueProjection, String keyPrefix, boolean upsert,
       DeliveryGuarantee guarantee, String partitioner, Integer parallelism) {}
+
+  /** Rows per Arrow batch written to a typed topic. */
+  static final int ROWS_PER_BATCH = 4096;
 
   private final Spec spec;
   private final EncodingFormat<SerializationSchema<RowData>> keyFormat;
@@ -40,6 +47,11 @@ final class PyralogDynamicSink implements DynamicTableSink {
 
   @Override
   public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
+    if (valueFormat == null) {
+      return SinkV2Provider.of(new TypedRowSink(spec.clientProperties(), spec.topic(),
+          (RowType) spec.physicalType().getLogicalType(), spec.guarantee(), ROWS_PER_BATCH),
+          spec.parallelism());
+    }
     SerializationSchema<RowData> key = keyFormat == null ? null
         : keyFormat.createRuntimeEncoder(context, FormatTypes.keyType(spec.physicalType(),
             spec.keyProjection(), spec.keyPrefix()));

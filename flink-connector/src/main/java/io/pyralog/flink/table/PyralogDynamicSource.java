@@ -1,6 +1,7 @@
 package io.pyralog.flink.table;
 
 import io.pyralog.flink.source.OffsetsInitializer;
+import io.pyralog.flink.source.PyralogDeserializationSchema;
 import io.pyralog.flink.source.PyralogSource;
 import io.pyralog.flink.source.PyralogSourceBuilder;
 import java.util.ArrayList;
@@ -9,25 +10,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.Projection;
 import org.apache.flink.table.connector.ProviderContext;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
+import org.apache.flink.table.connector.source.abilities.SupportsProjectionPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
 import org.apache.flink.table.connector.source.abilities.SupportsWatermarkPushDown;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
 
-/** The table source of {@code 'connector' = 'pyralog'} on a raw topic, read through formats. */
+/**
+ * The table source of {@code 'connector' = 'pyralog'}: a raw topic read through formats, or
+ * (without a value format) a typed topic read from its Arrow columns, where projection push-down
+ * makes the node send only the columns the query uses.
+ */
 final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMetadata,
-    SupportsWatermarkPushDown {
+    SupportsWatermarkPushDown, SupportsProjectionPushDown {
 
   /** What the factory resolved from the table's options. */
   record Spec(Map<String, String> clientProperties, List<String> topics, Pattern topicPattern,
@@ -39,15 +48,22 @@ final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMeta
   private final DecodingFormat<DeserializationSchema<RowData>> keyFormat;
   private final DecodingFormat<DeserializationSchema<RowData>> valueFormat;
   private List<String> metadataKeys = List.of();
+  private int[] projection;
   private DataType producedType;
   private WatermarkStrategy<RowData> watermarks;
 
+  /** A null {@code valueFormat} reads a typed topic. */
   PyralogDynamicSource(Spec spec, DecodingFormat<DeserializationSchema<RowData>> keyFormat,
       DecodingFormat<DeserializationSchema<RowData>> valueFormat) {
     this.spec = spec;
     this.keyFormat = keyFormat;
     this.valueFormat = valueFormat;
     this.producedType = spec.physicalType();
+    this.projection = IntStream.range(0, spec.physicalType().getChildren().size()).toArray();
+  }
+
+  private boolean typed() {
+    return valueFormat == null;
   }
 
   @Override
@@ -57,17 +73,24 @@ final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMeta
 
   @Override
   public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
-    DeserializationSchema<RowData> key = keyFormat == null ? null
-        : keyFormat.createRuntimeDecoder(context, FormatTypes.keyType(spec.physicalType(),
-            spec.keyProjection(), spec.keyPrefix()));
-    DeserializationSchema<RowData> value = valueFormat.createRuntimeDecoder(context,
-        FormatTypes.project(spec.physicalType(), spec.valueProjection(), null));
     List<ReadableMetadata> metadata = new ArrayList<>();
     metadataKeys.forEach(k -> metadata.add(ReadableMetadata.of(k)));
     TypeInformation<RowData> type = context.createTypeInformation(producedType);
-    RowDataDeserializer deserializer = new RowDataDeserializer(key, value,
-        spec.physicalType().getLogicalType(), spec.keyProjection(), spec.valueProjection(),
-        metadata, spec.upsert(), type);
+    RowType projected = (RowType) FormatTypes.project(spec.physicalType(), projection, null)
+        .getLogicalType();
+    PyralogDeserializationSchema<RowData> deserializer;
+    if (typed()) {
+      deserializer = new TypedRowDeserializer(projected, metadata, "the table's topic", type);
+    } else {
+      DeserializationSchema<RowData> key = keyFormat == null ? null
+          : keyFormat.createRuntimeDecoder(context, FormatTypes.keyType(spec.physicalType(),
+              spec.keyProjection(), spec.keyPrefix()));
+      DeserializationSchema<RowData> value = valueFormat.createRuntimeDecoder(context,
+          FormatTypes.project(spec.physicalType(), spec.valueProjection(), null));
+      deserializer = new RowDataDeserializer(key, value, spec.physicalType().getLogicalType(),
+          spec.keyProjection(), spec.valueProjection(), projection, metadata, spec.upsert(),
+          type);
+    }
 
     PyralogSourceBuilder<RowData> builder = PyralogSource.<RowData>builder()
         .setDeserializer(deserializer)
@@ -81,6 +104,9 @@ final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMeta
     }
     if (spec.stopping() != null) {
       builder.setBounded(spec.stopping());
+    }
+    if (typed()) {
+      builder.setColumns(projected.getFieldNames());
     }
     PyralogSource<RowData> source = builder.build();
     WatermarkStrategy<RowData> strategy = watermarks == null ? WatermarkStrategy.noWatermarks()
@@ -115,6 +141,17 @@ final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMeta
   }
 
   @Override
+  public boolean supportsNestedProjection() {
+    return false;
+  }
+
+  @Override
+  public void applyProjection(int[][] projectedFields, DataType producedDataType) {
+    this.projection = Projection.of(projectedFields).toTopLevelIndexes();
+    this.producedType = producedDataType;
+  }
+
+  @Override
   public void applyWatermark(WatermarkStrategy<RowData> strategy) {
     this.watermarks = strategy;
   }
@@ -123,6 +160,7 @@ final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMeta
   public DynamicTableSource copy() {
     PyralogDynamicSource copy = new PyralogDynamicSource(spec, keyFormat, valueFormat);
     copy.metadataKeys = metadataKeys;
+    copy.projection = projection;
     copy.producedType = producedType;
     copy.watermarks = watermarks;
     return copy;
@@ -130,13 +168,14 @@ final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMeta
 
   @Override
   public String asSummaryString() {
-    return "Pyralog table source";
+    return typed() ? "Pyralog table source (typed topic)" : "Pyralog table source";
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof PyralogDynamicSource s && s.spec.equals(spec)
         && s.metadataKeys.equals(metadataKeys) && s.producedType.equals(producedType)
+        && java.util.Arrays.equals(s.projection, projection)
         && Objects.equals(s.watermarks, watermarks);
   }
 

@@ -85,10 +85,11 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
     Optional<DecodingFormat<DeserializationSchema<RowData>>> keyFormat =
         helper.discoverOptionalDecodingFormat(DeserializationFormatFactory.class, KEY_FORMAT);
     DecodingFormat<DeserializationSchema<RowData>> valueFormat =
-        helper.discoverDecodingFormat(DeserializationFormatFactory.class, VALUE_FORMAT);
+        helper.discoverOptionalDecodingFormat(DeserializationFormatFactory.class, VALUE_FORMAT)
+            .orElse(null);
     helper.validateExcept(PROPERTIES_PREFIX);
     ReadableConfig options = helper.getOptions();
-    Columns columns = Columns.of(context, options, keyFormat.isPresent());
+    Columns columns = Columns.of(context, options, keyFormat.isPresent(), valueFormat != null);
 
     List<String> topics = options.getOptional(TOPIC).orElse(null);
     String pattern = options.getOptional(TOPIC_PATTERN).orElse(null);
@@ -117,10 +118,11 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
     Optional<EncodingFormat<SerializationSchema<RowData>>> keyFormat =
         helper.discoverOptionalEncodingFormat(SerializationFormatFactory.class, KEY_FORMAT);
     EncodingFormat<SerializationSchema<RowData>> valueFormat =
-        helper.discoverEncodingFormat(SerializationFormatFactory.class, VALUE_FORMAT);
+        helper.discoverOptionalEncodingFormat(SerializationFormatFactory.class, VALUE_FORMAT)
+            .orElse(null);
     helper.validateExcept(PROPERTIES_PREFIX);
     ReadableConfig options = helper.getOptions();
-    Columns columns = Columns.of(context, options, keyFormat.isPresent());
+    Columns columns = Columns.of(context, options, keyFormat.isPresent(), valueFormat != null);
 
     List<String> topics = options.getOptional(TOPIC).orElse(List.of());
     if (topics.size() != 1 || options.getOptional(TOPIC_PATTERN).isPresent()) {
@@ -165,13 +167,24 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
       this.upsert = upsert;
     }
 
-    static Columns of(Context context, ReadableConfig options, boolean hasKeyFormat) {
+    static Columns of(Context context, ReadableConfig options, boolean hasKeyFormat,
+        boolean hasValueFormat) {
       DataType physical = context.getPhysicalRowDataType();
       List<String> names = ((RowType) physical.getLogicalType()).getFieldNames();
       int[] primaryKey = context.getPrimaryKeyIndexes();
       boolean upsert = primaryKey.length > 0;
       List<String> keyFields = options.get(KEY_FIELDS);
       String table = context.getObjectIdentifier().asSummaryString();
+      if (!hasValueFormat) {
+        // a typed topic: the table's columns are the topic's Arrow columns, by name
+        if (upsert || hasKeyFormat || !keyFields.isEmpty()) {
+          throw new ValidationException("Table " + table + " has no 'format', so it reads a "
+              + "typed topic by its columns; a PRIMARY KEY, 'key.format' and 'key.fields' need "
+              + "a raw topic with 'key.format' and 'value.format'");
+        }
+        int[] all = IntStream.range(0, names.size()).toArray();
+        return new Columns(new int[0], all, false);
+      }
       int[] key;
       if (keyFields.isEmpty()) {
         key = upsert ? primaryKey : new int[0];

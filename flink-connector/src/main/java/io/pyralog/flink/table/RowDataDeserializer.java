@@ -28,6 +28,7 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
   private final RowData.FieldGetter[] keyGetters;
   private final RowData.FieldGetter[] valueGetters;
   private final int physicalArity;
+  private final int[] output;
   private final List<ReadableMetadata> metadata;
   private final boolean upsert;
   private final TypeInformation<RowData> producedType;
@@ -37,10 +38,12 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
    * @param physicalType the table's physical row type
    * @param keyProjection the physical positions of the key format's fields, in its order
    * @param valueProjection the physical positions of the value format's fields, in its order
+   * @param output the physical positions the produced row holds, in its order (projection
+   *     push-down); metadata columns follow them
    */
   RowDataDeserializer(DeserializationSchema<RowData> keyFormat,
       DeserializationSchema<RowData> valueFormat, LogicalType physicalType, int[] keyProjection,
-      int[] valueProjection, List<ReadableMetadata> metadata, boolean upsert,
+      int[] valueProjection, int[] output, List<ReadableMetadata> metadata, boolean upsert,
       TypeInformation<RowData> producedType) {
     this.keyFormat = keyFormat;
     this.valueFormat = valueFormat;
@@ -49,6 +52,7 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
     this.keyGetters = getters(physicalType, keyProjection);
     this.valueGetters = getters(physicalType, valueProjection);
     this.physicalArity = physicalType.getChildren().size();
+    this.output = output;
     this.metadata = List.copyOf(metadata);
     this.upsert = upsert;
     this.producedType = producedType;
@@ -72,8 +76,7 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
     }
     if (record.value() == null) {
       if (upsert && key != null) {
-        GenericRowData delete = new GenericRowData(RowKind.DELETE,
-            physicalArity + metadata.size());
+        GenericRowData delete = new GenericRowData(RowKind.DELETE, physicalArity);
         copy(key, keyGetters, keyProjection, delete);
         emit(delete, record, out);
       }
@@ -83,7 +86,7 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
     valueFormat.deserialize(record.value(), rows);
     for (RowData value : rows.values) {
       GenericRowData result = new GenericRowData(upsert ? RowKind.UPDATE_AFTER : RowKind.INSERT,
-          physicalArity + metadata.size());
+          physicalArity);
       copy(value, valueGetters, valueProjection, result);
       if (key != null) {
         copy(key, keyGetters, keyProjection, result);
@@ -92,9 +95,15 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
     }
   }
 
-  private void emit(GenericRowData row, ConsumerRecord record, Collector<RowData> out) {
+  /** Emits the projected columns of {@code physical}, then the metadata columns. */
+  private void emit(GenericRowData physical, ConsumerRecord record, Collector<RowData> out) {
+    GenericRowData row = new GenericRowData(physical.getRowKind(),
+        output.length + metadata.size());
+    for (int i = 0; i < output.length; i++) {
+      row.setField(i, physical.getField(output[i]));
+    }
     for (int i = 0; i < metadata.size(); i++) {
-      row.setField(physicalArity + i, metadata.get(i).read(record));
+      row.setField(output.length + i, metadata.get(i).read(record));
     }
     out.collect(row);
   }

@@ -40,13 +40,21 @@ public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch
   private final PyralogConsumer consumer;
   private final BufferAllocator allocator;
   private final Duration pollTimeout;
+  private final List<String> columns;
+  private final Set<String> projectedTopics = new HashSet<>();
   private final Map<TopicPartition, Long> stoppingOffsets = new HashMap<>();
   private final Set<String> finishedOnAssignment = new HashSet<>();
 
-  public PyralogPartitionSplitReader(PyralogClient client, Duration pollTimeout) {
+  /**
+   * @param columns the only columns to fetch of typed topics (projection on the node), or null
+   *     for all
+   */
+  public PyralogPartitionSplitReader(PyralogClient client, Duration pollTimeout,
+      List<String> columns) {
     this.consumer = client.consumer();
     this.allocator = client.allocator();
     this.pollTimeout = pollTimeout;
+    this.columns = columns == null || columns.isEmpty() ? null : List.copyOf(columns);
   }
 
   @Override
@@ -108,6 +116,9 @@ public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch
     }
     consumer.assign(assignment);
     for (PyralogPartitionSplit s : added) {
+      if (columns != null && projectedTopics.add(s.topicPartition().topic())) {
+        consumer.project(s.topicPartition().topic(), columns);
+      }
       consumer.seek(s.topicPartition(), s.startingOffset());
       if (s.isBounded()) {
         stoppingOffsets.put(s.topicPartition(), s.stoppingOffset());

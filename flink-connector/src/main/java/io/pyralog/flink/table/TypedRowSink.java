@@ -1,0 +1,185 @@
+package io.pyralog.flink.table;
+
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogProducer;
+import io.pyralog.common.config.PyralogConfigOptions;
+import io.pyralog.common.protocol.Actions.TopicInfo;
+import io.pyralog.common.schema.SchemaJson;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.RowKind;
+
+/**
+ * Writes table rows to a typed topic as Arrow batches: rows gather in columns of the topic's
+ * schema (matched to table columns by name) and go out as one batch per {@code rowsPerBatch}
+ * rows, or at a checkpoint, to the partitions in turn. Topic columns the table lacks are null.
+ */
+final class TypedRowSink implements Sink<RowData> {
+  private static final long serialVersionUID = 1L;
+
+  private final HashMap<String, String> clientProperties;
+  private final String topic;
+  private final RowType physical;
+  private final DeliveryGuarantee guarantee;
+  private final int rowsPerBatch;
+
+  TypedRowSink(Map<String, String> clientProperties, String topic, RowType physical,
+      DeliveryGuarantee guarantee, int rowsPerBatch) {
+    this.clientProperties = new HashMap<>(clientProperties);
+    this.topic = topic;
+    this.physical = physical;
+    this.guarantee = guarantee;
+    this.rowsPerBatch = rowsPerBatch;
+  }
+
+  @Override
+  public SinkWriter<RowData> createWriter(WriterInitContext context) throws IOException {
+    Map<String, String> props = new HashMap<>(clientProperties);
+    props.putIfAbsent(PyralogConfigOptions.CLIENT_ID.key(),
+        "pyralog-sink-" + context.getTaskInfo().getIndexOfThisSubtask());
+    PyralogClient client = PyralogClient.create(props);
+    try {
+      return new Writer(client, context.getTaskInfo().getIndexOfThisSubtask(),
+          context.metricGroup().getNumRecordsSendCounter());
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  private final class Writer implements SinkWriter<RowData> {
+    private final PyralogClient client;
+    private final PyralogProducer producer;
+    private final int partitions;
+    private final VectorSchemaRoot root;
+    private final FieldVector[] vectors;
+    private final RowData.FieldGetter[] getters;
+    private final Counter recordsOut;
+    private final AtomicReference<Throwable> asyncError = new AtomicReference<>();
+    private int rows;
+    private int nextPartition;
+
+    Writer(PyralogClient client, int subtask, Counter recordsOut) {
+      this.client = client;
+      this.producer = client.producer();
+      this.recordsOut = recordsOut;
+      TopicInfo info = client.admin().describeTopic(topic);
+      if (info.raw() || info.schema() == null) {
+        throw new IllegalStateException("Topic '" + topic + "' is a raw topic; a table without "
+            + "'format' writes typed topics. Set 'format' (e.g. 'json') to write a raw topic");
+      }
+      Schema schema = SchemaJson.parse(info.schema());
+      this.partitions = info.partitions();
+      this.nextPartition = subtask % partitions;
+      this.root = VectorSchemaRoot.create(schema, client.allocator());
+      List<String> names = physical.getFieldNames();
+      this.vectors = new FieldVector[schema.getFields().size()];
+      this.getters = new RowData.FieldGetter[vectors.length];
+      for (String name : names) {
+        if (schema.getFields().stream().noneMatch(f -> f.getName().equals(name))) {
+          root.close();
+          throw new IllegalStateException("Column '" + name + "' of the table is not in topic '"
+              + topic + "', whose schema is " + SchemaJson.toJson(schema));
+        }
+      }
+      for (int i = 0; i < vectors.length; i++) {
+        Field f = schema.getFields().get(i);
+        vectors[i] = root.getVector(i);
+        int column = names.indexOf(f.getName());
+        if (column >= 0) {
+          LogicalType type = physical.getTypeAt(column);
+          if (!ArrowToFlink.compatible(type.getTypeRoot(), ArrowToFlink.flinkRoot(f))
+              || !FlinkToArrow.writable(vectors[i])) {
+            root.close();
+            throw new IllegalStateException("Column '" + f.getName() + "' is " + type
+                + " in the table but " + f.getType() + " in topic '" + topic + "' (see the "
+                + "type table in docs/flink.md)");
+          }
+          getters[i] = RowData.createFieldGetter(type, column);
+        } else if (!f.isNullable()) {
+          root.close();
+          throw new IllegalStateException("Topic '" + topic + "' has a NOT NULL column '"
+              + f.getName() + "' that the table does not have");
+        }
+      }
+      root.allocateNew();
+    }
+
+    @Override
+    public void write(RowData row, Context context) throws IOException {
+      checkAsyncError();
+      if (row.getRowKind() != RowKind.INSERT && row.getRowKind() != RowKind.UPDATE_AFTER) {
+        return;
+      }
+      for (int i = 0; i < vectors.length; i++) {
+        FlinkToArrow.write(vectors[i], rows, getters[i] == null ? null
+            : getters[i].getFieldOrNull(row));
+      }
+      rows++;
+      if (rows >= rowsPerBatch) {
+        send();
+      }
+    }
+
+    private void send() {
+      if (rows == 0) {
+        return;
+      }
+      root.setRowCount(rows);
+      int sent = rows;
+      producer.sendBatch(topic, nextPartition, root).whenComplete((r, e) -> {
+        if (e != null) {
+          asyncError.compareAndSet(null, e);
+        } else {
+          recordsOut.inc(sent);
+        }
+      });
+      nextPartition = (nextPartition + 1) % partitions;
+      root.clear();
+      root.allocateNew();
+      rows = 0;
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+      send();
+      if (guarantee != DeliveryGuarantee.NONE || endOfInput) {
+        producer.flush();
+      }
+      checkAsyncError();
+    }
+
+    private void checkAsyncError() throws IOException {
+      Throwable e = asyncError.get();
+      if (e != null) {
+        throw new IOException("A batch could not be written to topic '" + topic + "': "
+            + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        producer.close();
+        root.close();
+      } finally {
+        client.close();
+      }
+    }
+  }
+}
