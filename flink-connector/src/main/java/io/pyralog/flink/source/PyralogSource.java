@@ -6,7 +6,6 @@ import io.pyralog.flink.source.enumerator.PyralogEnumeratorState;
 import io.pyralog.flink.source.enumerator.PyralogEnumeratorStateSerializer;
 import io.pyralog.flink.source.enumerator.PyralogSourceEnumerator;
 import io.pyralog.flink.source.enumerator.TopicSelector;
-import io.pyralog.flink.source.reader.PyralogPartitionSplitReader;
 import io.pyralog.flink.source.reader.PyralogRecordEmitter;
 import io.pyralog.flink.source.reader.PyralogSourceReader;
 import io.pyralog.flink.source.split.PyralogPartitionSplit;
@@ -101,9 +100,8 @@ public final class PyralogSource<T> implements Source<T, PyralogPartitionSplit,
         "pyralog-source-" + context.getIndexOfSubtask());
     PyralogClient client = PyralogClient.create(readerProps);
     Duration pollTimeout = Duration.ofMillis(PyralogSourceOptions.POLL_TIMEOUT_MS.get(properties));
-    return new PyralogSourceReader<T>(
-        () -> new PyralogPartitionSplitReader(client, pollTimeout, columns),
-        new PyralogRecordEmitter<>(deserializer), new Configuration(), context, client,
+    return new PyralogSourceReader<T>(client, pollTimeout, columns,
+        new PyralogRecordEmitter<>(deserializer), new Configuration(), context,
         properties.get(PyralogConfigOptions.GROUP_ID.key()),
         PyralogSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.get(properties));
   }

@@ -18,7 +18,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.util.TransferPair;
-import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * emitting them. A bounded split finishes once the consumer's position reaches its stopping
  * offset.
  */
-public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch,
+public final class PyralogPartitionSplitReader implements SplitReader<PyralogRow,
     PyralogPartitionSplit> {
   private static final Logger LOG = LoggerFactory.getLogger(PyralogPartitionSplitReader.class);
 
@@ -42,6 +41,7 @@ public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch
   private final Duration pollTimeout;
   private final List<String> columns;
   private final Set<String> projectedTopics = new HashSet<>();
+  private final PyralogSourceReaderMetrics metrics;
   private final Map<TopicPartition, Long> stoppingOffsets = new HashMap<>();
   private final Set<String> finishedOnAssignment = new HashSet<>();
 
@@ -49,8 +49,9 @@ public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch
    * @param columns the only columns to fetch of typed topics (projection on the node), or null
    *     for all
    */
-  public PyralogPartitionSplitReader(PyralogClient client, Duration pollTimeout,
-      List<String> columns) {
+  PyralogPartitionSplitReader(PyralogClient client, Duration pollTimeout, List<String> columns,
+      PyralogSourceReaderMetrics metrics) {
+    this.metrics = metrics;
     this.consumer = client.consumer();
     this.allocator = client.allocator();
     this.pollTimeout = pollTimeout;
@@ -58,15 +59,23 @@ public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch
   }
 
   @Override
-  public RecordsWithSplitIds<ArrowBatch> fetch() {
-    Map<String, Collection<ArrowBatch>> bySplit = new HashMap<>();
+  public RecordsWithSplitIds<PyralogRow> fetch() {
+    Map<String, List<PyralogFetch.Rows>> bySplit = new HashMap<>();
     Set<String> finished = new HashSet<>(finishedOnAssignment);
     finishedOnAssignment.clear();
     if (!consumer.assignment().isEmpty()) {
       try (ConsumerBatches batches = consumer.poll(pollTimeout)) {
+        long now = System.currentTimeMillis();
         for (ArrowBatch b : batches.batches()) {
+          metrics.fetched(b, now);
+          Long stop = stoppingOffsets.get(b.topicPartition());
+          int rows = stop == null ? b.recordCount()
+              : (int) Math.max(0, Math.min(b.recordCount(), stop - b.baseOffset()));
+          if (rows == 0) {
+            continue;
+          }
           bySplit.computeIfAbsent(PyralogPartitionSplit.splitId(b.topicPartition()),
-              k -> new ArrayList<>()).add(owned(b));
+              k -> new ArrayList<>()).add(new PyralogFetch.Rows(owned(b), rows));
         }
       }
       List<TopicPartition> done = new ArrayList<>();
@@ -80,7 +89,7 @@ public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch
         done.forEach(tp -> finished.add(PyralogPartitionSplit.splitId(tp)));
       }
     }
-    return new RecordsBySplits<>(bySplit, finished);
+    return new PyralogFetch(bySplit, finished);
   }
 
   /** A batch whose Arrow buffers now belong to this reader, not to the consumer's poll. */
@@ -132,6 +141,7 @@ public final class PyralogPartitionSplitReader implements SplitReader<ArrowBatch
     rest.removeAll(partitions);
     consumer.assign(rest);
     partitions.forEach(stoppingOffsets::remove);
+    partitions.forEach(metrics::removed);
   }
 
   @Override

@@ -11,42 +11,43 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.util.Collector;
 
 /**
- * Emits the rows of one fetched batch through the deserializer, each with its record timestamp,
- * and moves the split's offset past every row it emits. Rows before the split's offset (already
- * emitted) and at or after its stopping offset are skipped. The batch's memory is released
- * afterwards.
+ * Emits one fetched row through the deserializer, with its record timestamp, and moves the
+ * split's offset past it. The split reader has already cut rows at a bounded split's stopping
+ * offset; the fetch releases the batches' memory once all rows are emitted.
  */
 public final class PyralogRecordEmitter<T>
-    implements RecordEmitter<ArrowBatch, T, PyralogPartitionSplitState> {
+    implements RecordEmitter<PyralogRow, T, PyralogPartitionSplitState> {
   private final PyralogDeserializationSchema<T> deserializer;
   private final TimestampedCollector<T> collector = new TimestampedCollector<>();
+  private ArrowBatch lastBatch;
+  private TimeStampVector timestamps;
 
   public PyralogRecordEmitter(PyralogDeserializationSchema<T> deserializer) {
     this.deserializer = deserializer;
   }
 
   @Override
-  public void emitRecord(ArrowBatch batch, SourceOutput<T> output,
+  public void emitRecord(PyralogRow element, SourceOutput<T> output,
       PyralogPartitionSplitState state) throws Exception {
-    try (batch) {
-      int rows = batch.recordCount();
-      long stop = state.split().isBounded() ? state.split().stoppingOffset() : Long.MAX_VALUE;
-      int first = (int) Math.max(0, Math.min(rows, state.currentOffset() - batch.baseOffset()));
-      TimeStampVector timestamps = timestamps(batch);
-      collector.output = output;
-      for (int row = first; row < rows; row++) {
-        long offset = batch.offset(row);
-        if (offset >= stop) {
-          break;
-        }
-        collector.timestamp = timestamps == null || timestamps.isNull(row)
-            ? batch.maxTimestamp() : timestamps.get(row);
-        deserializer.deserialize(batch, row, collector);
-        state.setCurrentOffset(offset + 1);
-      }
+    long offset = element.offset();
+    if (offset < state.currentOffset()) {
+      return; // emitted before a restore
+    }
+    ArrowBatch batch = element.batch();
+    int row = element.row();
+    if (batch != lastBatch) {
+      timestamps = timestamps(batch);
+      lastBatch = batch;
+    }
+    collector.output = output;
+    collector.timestamp = timestamps == null || timestamps.isNull(row)
+        ? batch.maxTimestamp() : timestamps.get(row);
+    try {
+      deserializer.deserialize(batch, row, collector);
     } finally {
       collector.output = null;
     }
+    state.setCurrentOffset(offset + 1);
   }
 
   private static TimeStampVector timestamps(ArrowBatch batch) {

@@ -1,10 +1,10 @@
 package io.pyralog.flink.source.reader;
 
-import io.pyralog.client.ArrowBatch;
 import io.pyralog.client.PyralogClient;
 import io.pyralog.client.TopicPartition;
 import io.pyralog.flink.source.split.PyralogPartitionSplit;
 import io.pyralog.flink.source.split.PyralogPartitionSplitState;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * progress. Flink's checkpoint, not the group offset, is what a restored job resumes from.
  */
 public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceReaderBase<
-    ArrowBatch, T, PyralogPartitionSplit, PyralogPartitionSplitState> {
+    PyralogRow, T, PyralogPartitionSplit, PyralogPartitionSplitState> {
   private static final Logger LOG = LoggerFactory.getLogger(PyralogSourceReader.class);
 
   private final PyralogClient client;
@@ -40,10 +40,21 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
   private final Counter commitsSucceeded;
   private final Counter commitsFailed;
 
-  public PyralogSourceReader(Supplier<SplitReader<ArrowBatch, PyralogPartitionSplit>> splitReader,
+  /**
+   * @param columns the only columns to fetch of typed topics, or null for all
+   */
+  public PyralogSourceReader(PyralogClient client, Duration pollTimeout, List<String> columns,
       PyralogRecordEmitter<T> emitter, Configuration config, SourceReaderContext context,
-      PyralogClient client, String groupId, boolean commitOffsets) {
-    super(splitReader, emitter, config, context);
+      String groupId, boolean commitOffsets) {
+    this(client, splitReaders(client, pollTimeout, columns, context), emitter, config, context,
+        groupId, commitOffsets);
+  }
+
+  private PyralogSourceReader(PyralogClient client,
+      Supplier<SplitReader<PyralogRow, PyralogPartitionSplit>> splitReaders,
+      PyralogRecordEmitter<T> emitter, Configuration config, SourceReaderContext context,
+      String groupId, boolean commitOffsets) {
+    super(splitReaders, emitter, config, context);
     this.client = client;
     this.groupId = groupId;
     this.commitOffsets = commitOffsets && groupId != null;
@@ -54,6 +65,13 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
     });
     this.commitsSucceeded = context.metricGroup().counter("commitsSucceeded");
     this.commitsFailed = context.metricGroup().counter("commitsFailed");
+  }
+
+  private static Supplier<SplitReader<PyralogRow, PyralogPartitionSplit>> splitReaders(
+      PyralogClient client, Duration pollTimeout, List<String> columns,
+      SourceReaderContext context) {
+    PyralogSourceReaderMetrics metrics = new PyralogSourceReaderMetrics(context.metricGroup());
+    return () -> new PyralogPartitionSplitReader(client, pollTimeout, columns, metrics);
   }
 
   @Override
