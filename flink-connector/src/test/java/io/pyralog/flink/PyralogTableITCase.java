@@ -104,6 +104,29 @@ class PyralogTableITCase {
   }
 
   @Test
+  void rawAndAvroFormatsRoundTrip() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "sql-raw", 1);
+    TestTopics.create(NODE.bootstrap(), "sql-avro", 2);
+    StreamTableEnvironment t = streaming();
+    String bounded = "'scan.startup.mode' = 'earliest-offset', "
+        + "'scan.bounded.mode' = 'latest-offset'";
+    t.executeSql("CREATE TABLE lines (line STRING)" + with("sql-raw",
+        "'format' = 'raw', " + bounded));
+    t.executeSql("INSERT INTO lines VALUES ('first line'), ('second, with a comma')").await();
+    assertThat(collect(t, "SELECT line FROM lines")).containsExactlyInAnyOrder(
+        Row.of("first line"), Row.of("second, with a comma"));
+    // a raw table stores the value bytes as they are
+    assertThat(readAll("sql-raw", 1)).extracting(io.pyralog.client.ConsumerRecord::valueAsString)
+        .containsExactlyInAnyOrder("first line", "second, with a comma");
+
+    t.executeSql("CREATE TABLE readings (sensor STRING, celsius DOUBLE, at_ms BIGINT)"
+        + with("sql-avro", "'format' = 'avro', " + bounded));
+    t.executeSql("INSERT INTO readings VALUES ('s1', 21.5, 1000), ('s2', -3.25, 2000)").await();
+    assertThat(collect(t, "SELECT sensor, celsius, at_ms FROM readings"))
+        .containsExactlyInAnyOrder(Row.of("s1", 21.5, 1000L), Row.of("s2", -3.25, 2000L));
+  }
+
+  @Test
   void anUpsertTableKeepsTheLatestRowPerKeyAndHonoursDeletes() throws Exception {
     TestTopics.create(NODE.bootstrap(), "sql-users", 2);
     StreamTableEnvironment t = streaming();
