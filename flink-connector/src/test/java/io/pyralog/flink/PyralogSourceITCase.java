@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -29,11 +28,7 @@ class PyralogSourceITCase {
   static final PyralogClusterExtension NODE = PyralogClusterExtension.builder().build();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1)
-          .setNumberSlotsPerTaskManager(4)
-          .build());
+  static final MiniClusterExtension FLINK = TestFlink.miniCluster();
 
   private static PyralogSource<String> bounded(String topic, OffsetsInitializer from,
       OffsetsInitializer to) {

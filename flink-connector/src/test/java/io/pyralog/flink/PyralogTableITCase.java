@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -30,11 +29,7 @@ class PyralogTableITCase {
   static final PyralogClusterExtension NODE = PyralogClusterExtension.builder().build();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1)
-          .setNumberSlotsPerTaskManager(4)
-          .build());
+  static final MiniClusterExtension FLINK = TestFlink.miniCluster();
 
   private static StreamTableEnvironment streaming() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -87,6 +82,33 @@ class PyralogTableITCase {
     // partition and offset name each record once
     assertThat(meta.stream().map(r -> r.getField(1) + "/" + r.getField(2)).distinct())
         .hasSize(4);
+  }
+
+  @Test
+  void headersAndTimestampAreWrittenAndReadAsMetadata() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "sql-meta", 1);
+    StreamTableEnvironment t = streaming();
+    t.executeSql("CREATE TABLE events (id INT, "
+        + "hdrs MAP<STRING, BYTES> METADATA FROM 'headers', "
+        + "ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp')"
+        + with("sql-meta", "'format' = 'json', 'scan.startup.mode' = 'earliest-offset', "
+            + "'scan.bounded.mode' = 'latest-offset'"));
+    t.executeSql("INSERT INTO events VALUES (1, MAP['source', X'6170'], "
+        + "TO_TIMESTAMP_LTZ(1700000000123, 3))").await();
+
+    List<io.pyralog.client.ConsumerRecord> stored = readAll("sql-meta", 1);
+    assertThat(stored).singleElement().satisfies(r -> {
+      assertThat(r.timestamp()).isEqualTo(1700000000123L);
+      assertThat(r.headers()).containsOnlyKeys("source");
+      assertThat(r.headers().get("source")).containsExactly('a', 'p');
+      assertThat(r.valueAsString()).isEqualTo("{\"id\":1}");
+    });
+    List<Row> rows = collect(t, "SELECT id, hdrs['source'], ts FROM events");
+    assertThat(rows).singleElement().satisfies(r -> {
+      assertThat(r.getField(0)).isEqualTo(1);
+      assertThat((byte[]) r.getField(1)).containsExactly('a', 'p');
+      assertThat(r.getField(2)).isEqualTo(java.time.Instant.ofEpochMilli(1700000000123L));
+    });
   }
 
   @Test

@@ -12,7 +12,7 @@ public interface PyralogRecordSerializationSchema<T> extends Serializable {
 
   /** What the writer knows that a serializer may need. */
   interface Context {
-    /** The partition count of {@code topic}, as the cluster has it now. */
+    /** The partition count of {@code topic}, as the writer first found it. */
     int partitionCount(String topic);
   }
 

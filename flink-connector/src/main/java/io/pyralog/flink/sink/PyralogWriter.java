@@ -6,13 +6,10 @@ import io.pyralog.client.PyralogProducer;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends each element through one idempotent producer. With {@code AT_LEAST_ONCE} a checkpoint
@@ -20,13 +17,11 @@ import org.slf4j.LoggerFactory;
  * record that failed fails the job at the next element, flush or checkpoint.
  */
 final class PyralogWriter<IN> implements SinkWriter<IN> {
-  private static final Logger LOG = LoggerFactory.getLogger(PyralogWriter.class);
-
   private final PyralogClient client;
   private final PyralogProducer producer;
   private final PyralogRecordSerializationSchema<IN> schema;
   private final DeliveryGuarantee guarantee;
-  private final AtomicReference<Throwable> asyncError = new AtomicReference<>();
+  private final Map<String, SendErrors> errors = new ConcurrentHashMap<>();
   private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
   private final PyralogRecordSerializationSchema.Context context;
   private final Counter recordsOut;
@@ -57,9 +52,7 @@ final class PyralogWriter<IN> implements SinkWriter<IN> {
     producer.send(record).whenComplete((metadata, error) -> {
       if (error != null) {
         sendErrors.inc();
-        if (asyncError.compareAndSet(null, error)) {
-          LOG.error("Writing to topic '{}' failed: {}", record.topic(), error.getMessage());
-        }
+        errors.computeIfAbsent(record.topic(), SendErrors::new).failed(error);
       } else {
         recordsOut.inc();
         bytesOut.inc(size);
@@ -76,9 +69,8 @@ final class PyralogWriter<IN> implements SinkWriter<IN> {
   }
 
   private void checkAsyncError() throws IOException {
-    Throwable e = asyncError.get();
-    if (e != null) {
-      throw new IOException("A record could not be written to Pyralog: " + e.getMessage(), e);
+    for (SendErrors e : errors.values()) {
+      e.check();
     }
   }
 

@@ -29,6 +29,8 @@ import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 
 /**
@@ -65,25 +67,49 @@ final class ArrowToFlink {
           ? LogicalTypeRoot.FLOAT : LogicalTypeRoot.DOUBLE;
       case Utf8 -> LogicalTypeRoot.VARCHAR;
       case Binary -> LogicalTypeRoot.VARBINARY;
-      case Date -> LogicalTypeRoot.DATE;
-      case Time -> LogicalTypeRoot.TIME_WITHOUT_TIME_ZONE;
+      case Date -> {
+        if (((ArrowType.Date) t).getUnit() != org.apache.arrow.vector.types.DateUnit.DAY) {
+          throw unsupported(field);
+        }
+        yield LogicalTypeRoot.DATE;
+      }
+      case Time -> {
+        ArrowType.Time time = (ArrowType.Time) t;
+        if (time.getUnit() != org.apache.arrow.vector.types.TimeUnit.MICROSECOND
+            || time.getBitWidth() != 64) {
+          throw unsupported(field);
+        }
+        yield LogicalTypeRoot.TIME_WITHOUT_TIME_ZONE;
+      }
       case Timestamp -> ((ArrowType.Timestamp) t).getTimezone() == null
           ? LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE
           : LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
       case Decimal -> LogicalTypeRoot.DECIMAL;
       case List -> LogicalTypeRoot.ARRAY;
-      default -> throw new IllegalArgumentException("Column '" + field.getName()
-          + "' has Arrow type " + t + ", which the Flink connector cannot read yet");
+      default -> throw unsupported(field);
     };
   }
 
-  /** True when a table column of {@code root} can hold values of the Arrow column. */
-  static boolean compatible(LogicalTypeRoot declared, LogicalTypeRoot arrow) {
-    if (declared == arrow) {
-      return true;
+  private static IllegalArgumentException unsupported(Field field) {
+    return new IllegalArgumentException("Column '" + field.getName() + "' has Arrow type "
+        + field.getType() + ", which the Flink connector cannot read yet (see docs/flink.md)");
+  }
+
+  /**
+   * True when a table column of type {@code declared} holds the values of the Arrow column
+   * {@code field}: the same kind of type, and for decimals the same precision and scale.
+   */
+  static boolean compatible(LogicalType declared, Field field) {
+    LogicalTypeRoot arrow = flinkRoot(field);
+    LogicalTypeRoot root = declared.getTypeRoot();
+    if (root == LogicalTypeRoot.DECIMAL && arrow == LogicalTypeRoot.DECIMAL
+        && field.getType() instanceof ArrowType.Decimal d) {
+      DecimalType dt = (DecimalType) declared;
+      return dt.getPrecision() == d.getPrecision() && dt.getScale() == d.getScale();
     }
-    return (declared == LogicalTypeRoot.CHAR && arrow == LogicalTypeRoot.VARCHAR)
-        || (declared == LogicalTypeRoot.BINARY && arrow == LogicalTypeRoot.VARBINARY);
+    return root == arrow
+        || (root == LogicalTypeRoot.CHAR && arrow == LogicalTypeRoot.VARCHAR)
+        || (root == LogicalTypeRoot.BINARY && arrow == LogicalTypeRoot.VARBINARY);
   }
 
   /** The value at {@code row}, as Flink internal data; null for a null. */

@@ -158,11 +158,6 @@ public final class PyralogConnectorOptions {
           + "none: no waiting. exactly-once: not available yet (it needs transactions in the "
           + "node).");
 
-  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions
-      .key("sink.transactional-id-prefix").stringType().noDefaultValue()
-      .withDescription("Prefix of the transaction ids of an exactly-once sink (reserved; "
-          + "exactly-once is not available yet).");
-
   public static final ConfigOption<String> SINK_PARTITIONER = ConfigOptions
       .key("sink.partitioner").stringType().defaultValue("default")
       .withDescription(Description.builder().text("default: by the key's hash when the row has "

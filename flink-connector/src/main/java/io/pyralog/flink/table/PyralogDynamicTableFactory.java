@@ -17,7 +17,6 @@ import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_PARALLELISM;
 import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_PARTITIONER;
 import static io.pyralog.flink.table.PyralogConnectorOptions.TOPIC;
 import static io.pyralog.flink.table.PyralogConnectorOptions.TOPIC_PATTERN;
-import static io.pyralog.flink.table.PyralogConnectorOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.pyralog.flink.table.PyralogConnectorOptions.VALUE_FIELDS_INCLUDE;
 import static io.pyralog.flink.table.PyralogConnectorOptions.VALUE_FORMAT;
 
@@ -76,7 +75,7 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
         KEY_FIELDS_PREFIX, VALUE_FIELDS_INCLUDE, SCAN_STARTUP_MODE, SCAN_STARTUP_SPECIFIC_OFFSETS,
         SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_BOUNDED_MODE, SCAN_BOUNDED_SPECIFIC_OFFSETS,
         SCAN_BOUNDED_TIMESTAMP_MILLIS, SCAN_TOPIC_PARTITION_DISCOVERY, DELIVERY_GUARANTEE,
-        TRANSACTIONAL_ID_PREFIX, SINK_PARTITIONER, SINK_PARALLELISM);
+        SINK_PARTITIONER, SINK_PARALLELISM);
   }
 
   @Override

@@ -69,6 +69,11 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
 
   @Override
   public void deserialize(ArrowBatch batch, int row, Collector<RowData> out) throws IOException {
+    if (!batch.isRaw()) {
+      throw new IOException("Topic '" + batch.topicPartition().topic() + "' is a typed topic; "
+          + "a table with a 'format' reads raw topics. Remove 'format' (and the key options) to "
+          + "read it by its columns");
+    }
     ConsumerRecord record = batch.record(row);
     RowData key = null;
     if (keyFormat != null && record.key() != null) {

@@ -3,15 +3,20 @@ package io.pyralog.flink.table;
 import io.pyralog.client.ProducerRecord;
 import io.pyralog.flink.sink.PyralogPartitioner;
 import io.pyralog.flink.sink.PyralogRecordSerializationSchema;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.types.RowKind;
 
 /**
  * Turns a table row into a record of a raw topic: the key columns through the key format, the
- * value columns through the value format. In upsert mode a DELETE becomes a record with the key
+ * value columns through the value format, and the {@code headers} and {@code timestamp} metadata
+ * columns, when the table writes them, into the record's headers and timestamp. In upsert mode a DELETE becomes a record with the key
  * and no value (a tombstone) and UPDATE_BEFORE rows are dropped, as in upsert-kafka.
  */
 final class RowDataSerializer implements PyralogRecordSerializationSchema<RowData> {
@@ -24,10 +29,15 @@ final class RowDataSerializer implements PyralogRecordSerializationSchema<RowDat
   private final RowData.FieldGetter[] valueGetters;
   private final boolean upsert;
   private final PyralogPartitioner<RowData> partitioner;
+  private final int headersPosition;
+  private final int timestampPosition;
 
   RowDataSerializer(String topic, SerializationSchema<RowData> keyFormat,
       SerializationSchema<RowData> valueFormat, LogicalType physicalType, int[] keyProjection,
-      int[] valueProjection, boolean upsert, PyralogPartitioner<RowData> partitioner) {
+      int[] valueProjection, int headersPosition, int timestampPosition, boolean upsert,
+      PyralogPartitioner<RowData> partitioner) {
+    this.headersPosition = headersPosition;
+    this.timestampPosition = timestampPosition;
     this.topic = topic;
     this.keyFormat = keyFormat;
     this.valueFormat = valueFormat;
@@ -71,8 +81,31 @@ final class RowDataSerializer implements PyralogRecordSerializationSchema<RowDat
     if (partitioner != null) {
       int n = context.partitionCount(topic);
       partition = partitioner.partition(row, key, value, topic, n);
+      if (partition < 0 || partition >= n) {
+        throw new IllegalArgumentException("The partitioner chose partition " + partition
+            + " of topic '" + topic + "', which has partitions 0 to " + (n - 1));
+      }
     }
-    return new ProducerRecord(topic, partition, key, value, null, timestamp);
+    Map<String, byte[]> headers = null;
+    if (headersPosition >= 0 && !row.isNullAt(headersPosition)) {
+      headers = headers(row.getMap(headersPosition));
+    }
+    if (timestampPosition >= 0 && !row.isNullAt(timestampPosition)) {
+      timestamp = row.getTimestamp(timestampPosition, 3).getMillisecond();
+    }
+    return new ProducerRecord(topic, partition, key, value, headers, timestamp);
+  }
+
+  private static Map<String, byte[]> headers(MapData map) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    ArrayData keys = map.keyArray();
+    ArrayData values = map.valueArray();
+    for (int i = 0; i < map.size(); i++) {
+      if (!keys.isNullAt(i)) {
+        out.put(keys.getString(i).toString(), values.isNullAt(i) ? null : values.getBinary(i));
+      }
+    }
+    return out;
   }
 
   private static RowData project(RowData row, RowData.FieldGetter[] getters) {

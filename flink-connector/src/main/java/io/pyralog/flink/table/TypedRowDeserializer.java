@@ -70,8 +70,7 @@ final class TypedRowDeserializer implements PyralogDeserializationSchema<RowData
             : "; the batch has " + root.getSchema().getFields().stream().map(f -> f.getName())
             .toList()) + ". Is " + topicDescription + " a typed topic with that column?");
       }
-      if (!ArrowToFlink.compatible(types.get(i).getTypeRoot(),
-          ArrowToFlink.flinkRoot(v.getField()))) {
+      if (!ArrowToFlink.compatible(types.get(i), v.getField())) {
         throw new IllegalStateException("Column '" + names.get(i) + "' is " + types.get(i)
             + " in the table but " + v.getField().getType() + " in topic '" + topic + "', which "
             + "reads as " + ArrowToFlink.flinkRoot(v.getField()) + " (see docs/flink.md)");

@@ -5,11 +5,11 @@ import io.pyralog.client.PyralogProducer;
 import io.pyralog.common.config.PyralogConfigOptions;
 import io.pyralog.common.protocol.Actions.TopicInfo;
 import io.pyralog.common.schema.SchemaJson;
+import io.pyralog.flink.sink.SendErrors;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -70,7 +70,7 @@ final class TypedRowSink implements Sink<RowData> {
     private final FieldVector[] vectors;
     private final RowData.FieldGetter[] getters;
     private final Counter recordsOut;
-    private final AtomicReference<Throwable> asyncError = new AtomicReference<>();
+    private final SendErrors errors = new SendErrors(topic);
     private int rows;
     private int nextPartition;
 
@@ -103,8 +103,7 @@ final class TypedRowSink implements Sink<RowData> {
         int column = names.indexOf(f.getName());
         if (column >= 0) {
           LogicalType type = physical.getTypeAt(column);
-          if (!ArrowToFlink.compatible(type.getTypeRoot(), ArrowToFlink.flinkRoot(f))
-              || !FlinkToArrow.writable(vectors[i])) {
+          if (!ArrowToFlink.compatible(type, f) || !FlinkToArrow.writable(vectors[i])) {
             root.close();
             throw new IllegalStateException("Column '" + f.getName() + "' is " + type
                 + " in the table but " + f.getType() + " in topic '" + topic + "' (see the "
@@ -144,7 +143,7 @@ final class TypedRowSink implements Sink<RowData> {
       int sent = rows;
       producer.sendBatch(topic, nextPartition, root).whenComplete((r, e) -> {
         if (e != null) {
-          asyncError.compareAndSet(null, e);
+          errors.failed(e);
         } else {
           recordsOut.inc(sent);
         }
@@ -165,11 +164,7 @@ final class TypedRowSink implements Sink<RowData> {
     }
 
     private void checkAsyncError() throws IOException {
-      Throwable e = asyncError.get();
-      if (e != null) {
-        throw new IOException("A batch could not be written to topic '" + topic + "': "
-            + e.getMessage(), e);
-      }
+      errors.check();
     }
 
     @Override

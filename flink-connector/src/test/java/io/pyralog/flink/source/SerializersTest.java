@@ -9,6 +9,7 @@ import io.pyralog.flink.source.enumerator.PyralogEnumeratorStateSerializer;
 import io.pyralog.flink.source.split.PyralogPartitionSplit;
 import io.pyralog.flink.source.split.PyralogPartitionSplitSerializer;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +34,12 @@ class SerializersTest {
     PyralogEnumeratorStateSerializer s = new PyralogEnumeratorStateSerializer();
     PyralogEnumeratorState state = new PyralogEnumeratorState(Set.of(
         new TopicPartition("a", 0), new TopicPartition("a", 1), new TopicPartition("b", 7)),
+        List.of(new PyralogPartitionSplit(new TopicPartition("c", 2), 17, 99),
+            new PyralogPartitionSplit(new TopicPartition("c", 3), 0,
+                PyralogPartitionSplit.NO_STOPPING_OFFSET)),
         true);
     assertThat(s.deserialize(s.getVersion(), s.serialize(state))).isEqualTo(state);
-    PyralogEnumeratorState empty = new PyralogEnumeratorState(Set.of(), false);
+    PyralogEnumeratorState empty = new PyralogEnumeratorState(Set.of(), List.of(), false);
     assertThat(s.deserialize(s.getVersion(), s.serialize(empty))).isEqualTo(empty);
   }
 }

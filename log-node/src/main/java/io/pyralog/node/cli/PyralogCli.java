@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ConsumeCommand.class,
       PerfCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PyralogCli implements Runnable {

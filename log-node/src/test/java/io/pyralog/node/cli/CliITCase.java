@@ -249,6 +249,13 @@ class CliITCase {
   }
 
   @Test
+  void theDemoFromTheNodeJarAloneSaysHowToRunIt() throws Exception {
+    Run r = fails(Map.of(), "demo");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).contains("./bin/pyralog demo");
+  }
+
+  @Test
   void perfProduceAndConsumeEndWithJson() throws Exception {
     ok(null, "topic", "create", "cli-perf", "--partitions", "2");
     Run produce = ok(null, "perf", "produce", "--topic", "cli-perf", "--records", "20000",

@@ -1,19 +1,28 @@
 package io.pyralog.flink.source.enumerator;
 
 import io.pyralog.client.TopicPartition;
+import io.pyralog.flink.source.split.PyralogPartitionSplit;
+import io.pyralog.flink.source.split.PyralogPartitionSplitSerializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** Version 1: count (int), then topic (UTF) and partition (int) each, then the discovery flag. */
+/**
+ * Version 1: the assigned partitions (count, then topic UTF and partition int each), the pending
+ * splits (count, then length-prefixed bytes of the split serializer's version each), then the
+ * discovery flag.
+ */
 public final class PyralogEnumeratorStateSerializer
     implements SimpleVersionedSerializer<PyralogEnumeratorState> {
   private static final int VERSION = 1;
+  private final PyralogPartitionSplitSerializer splits = new PyralogPartitionSplitSerializer();
 
   @Override
   public int getVersion() {
@@ -28,6 +37,13 @@ public final class PyralogEnumeratorStateSerializer
       for (TopicPartition tp : state.assignedPartitions()) {
         out.writeUTF(tp.topic());
         out.writeInt(tp.partition());
+      }
+      out.writeInt(state.pendingSplits().size());
+      out.writeInt(splits.getVersion());
+      for (PyralogPartitionSplit s : state.pendingSplits()) {
+        byte[] b = splits.serialize(s);
+        out.writeInt(b.length);
+        out.write(b);
       }
       out.writeBoolean(state.initialDiscoveryFinished());
     }
@@ -46,7 +62,15 @@ public final class PyralogEnumeratorStateSerializer
       for (int i = 0; i < n; i++) {
         assigned.add(new TopicPartition(in.readUTF(), in.readInt()));
       }
-      return new PyralogEnumeratorState(assigned, in.readBoolean());
+      int pendingCount = in.readInt();
+      int splitVersion = in.readInt();
+      List<PyralogPartitionSplit> pending = new ArrayList<>(pendingCount);
+      for (int i = 0; i < pendingCount; i++) {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        pending.add(splits.deserialize(splitVersion, b));
+      }
+      return new PyralogEnumeratorState(assigned, pending, in.readBoolean());
     }
   }
 }

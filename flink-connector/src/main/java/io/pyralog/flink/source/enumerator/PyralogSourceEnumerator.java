@@ -55,6 +55,11 @@ public final class PyralogSourceEnumerator
     this.assigned = ConcurrentHashMap.newKeySet();
     if (restored != null) {
       assigned.addAll(restored.assignedPartitions());
+      for (PyralogPartitionSplit s : restored.pendingSplits()) {
+        assigned.add(s.topicPartition());
+        pending.computeIfAbsent(owner(s.topicPartition(), context.currentParallelism()),
+            k -> new ArrayList<>()).add(s);
+      }
     }
     this.initialDiscoveryFinished = restored != null && restored.initialDiscoveryFinished();
   }
@@ -184,8 +189,12 @@ public final class PyralogSourceEnumerator
   @Override
   public PyralogEnumeratorState snapshotState(long checkpointId) {
     Set<TopicPartition> handedOut = new HashSet<>(assigned);
-    pending.values().forEach(l -> l.forEach(s -> handedOut.remove(s.topicPartition())));
-    return new PyralogEnumeratorState(handedOut, initialDiscoveryFinished);
+    List<PyralogPartitionSplit> notYet = new ArrayList<>();
+    pending.values().forEach(l -> l.forEach(s -> {
+      handedOut.remove(s.topicPartition());
+      notYet.add(s);
+    }));
+    return new PyralogEnumeratorState(handedOut, notYet, initialDiscoveryFinished);
   }
 
   @Override
