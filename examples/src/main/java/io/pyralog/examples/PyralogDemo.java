@@ -42,6 +42,10 @@ public final class PyralogDemo {
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
+  /** Ratis's gRPC logs through java.util.logging; the demo keeps it to warnings. */
+  private static final java.util.logging.Logger RATIS_GRPC =
+      java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc");
+
   private PyralogDemo() {}
 
   public static void main(String[] args) throws Exception {
@@ -52,6 +56,7 @@ public final class PyralogDemo {
 
   /** Runs the demo against {@code bootstrap}, or an embedded node if none answers there. */
   public static int run(String bootstrap, PrintStream out) throws Exception {
+    RATIS_GRPC.setLevel(java.util.logging.Level.WARNING);
     EmbeddedNode embedded = null;
     if (!answers(bootstrap)) {
       out.println("No node answers at " + bootstrap + "; starting one in this process...");
