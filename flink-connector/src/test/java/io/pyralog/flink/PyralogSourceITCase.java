@@ -155,6 +155,34 @@ class PyralogSourceITCase {
   }
 
   @Test
+  void aBoundedJobCommitsTheEndOfItsFinishedPartitions() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "src-final", 3);
+    TestTopics.write(NODE.bootstrap(), "src-final", "f", 0, 300);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    env.enableCheckpointing(100);
+    PyralogSource<String> source = PyralogSource.<String>builder()
+        .setBootstrap(NODE.bootstrap())
+        .setTopics("src-final")
+        .setGroupId("final-group")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setBounded(OffsetsInitializer.latest())
+        .setValueOnlyDeserializer(new SimpleStringSchema())
+        .build();
+    List<String> read = new ArrayList<>();
+    try (CloseableIterator<String> it = env.fromSource(source,
+        WatermarkStrategy.noWatermarks(), "pyralog").executeAndCollect()) {
+      it.forEachRemaining(read::add);
+    }
+    assertThat(read).hasSize(300);
+    try (PyralogClient client = PyralogClient.create(NODE.bootstrap())) {
+      Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(client.admin().fetchOffsets("final-group", "src-final"))
+              .isEqualTo(toPartitionMap(endOffsets("src-final", 3))));
+    }
+  }
+
+  @Test
   void aMissingTopicFailsTheJobWithTheNodesMessage() {
     assertThatThrownBy(() -> run(bounded("no-such-topic", OffsetsInitializer.earliest(),
         OffsetsInitializer.latest()), 1)).hasStackTraceContaining("no-such-topic")

@@ -211,6 +211,28 @@ class PyralogTableITCase {
   }
 
   @Test
+  void formatOptionsTakeThePrefixOfTheFormatOptionThatIsSet() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "sql-lenient", 1);
+    try (PyralogClient client = PyralogClient.create(NODE.bootstrap());
+        PyralogProducer producer = client.producer()) {
+      producer.send(ProducerRecord.ofStrings("sql-lenient", null, "{\"n\": 1}")).join();
+      producer.send(ProducerRecord.ofStrings("sql-lenient", null, "not json")).join();
+      producer.send(ProducerRecord.ofStrings("sql-lenient", null, "{\"n\": 3}")).join();
+    }
+    StreamTableEnvironment t = streaming();
+    String bounded = "'scan.startup.mode' = 'earliest-offset', "
+        + "'scan.bounded.mode' = 'latest-offset'";
+    t.executeSql("CREATE TABLE lenient (n INT)" + with("sql-lenient", "'format' = 'json', "
+        + "'json.ignore-parse-errors' = 'true', " + bounded));
+    assertThat(collect(t, "SELECT n FROM lenient WHERE n IS NOT NULL"))
+        .containsExactlyInAnyOrder(Row.of(1), Row.of(3));
+    t.executeSql("CREATE TABLE lenient2 (n INT)" + with("sql-lenient", "'value.format' = 'json', "
+        + "'value.json.ignore-parse-errors' = 'true', " + bounded));
+    assertThat(collect(t, "SELECT n FROM lenient2 WHERE n IS NOT NULL"))
+        .containsExactlyInAnyOrder(Row.of(1), Row.of(3));
+  }
+
+  @Test
   void badOptionsAreRefusedWithTheOptionsName() {
     StreamTableEnvironment t = streaming();
     t.executeSql("CREATE TABLE no_bootstrap (a STRING) WITH ('connector' = 'pyralog', "
@@ -232,5 +254,16 @@ class PyralogTableITCase {
         + "'scan.startup.mode' = 'group-offsets'"));
     assertThatThrownBy(() -> t.executeSql("SELECT * FROM grouped"))
         .hasStackTraceContaining("properties.group.id");
+
+    t.executeSql("CREATE TABLE spread (k STRING, v STRING, PRIMARY KEY (k) NOT ENFORCED)"
+        + with("x", "'key.format' = 'json', 'value.format' = 'json', "
+        + "'sink.partitioner' = 'round-robin'"));
+    assertThatThrownBy(() -> t.executeSql("INSERT INTO spread VALUES ('a', 'b')"))
+        .hasStackTraceContaining("'sink.partitioner' must be 'default'");
+
+    t.executeSql("CREATE TABLE twice (a STRING)" + with("x", "'format' = 'json', "
+        + "'value.format' = 'json'"));
+    assertThatThrownBy(() -> t.executeSql("SELECT * FROM twice"))
+        .hasStackTraceContaining("both 'format' and 'value.format'");
   }
 }

@@ -200,6 +200,29 @@ class PyralogTypedTableITCase {
   }
 
   @Test
+  void aStreamingInsertSendsAPartialBatchAfterTheFlushInterval() throws Exception {
+    createWideTopic("typed-trickle");
+    TestTopics.create(NODE.bootstrap(), "typed-trickle-in", 1);
+    StreamTableEnvironment t = tables(); // no checkpointing: only the interval sends
+    t.executeSql("CREATE TABLE trickle_in (id BIGINT, c1 STRING) WITH ('connector' = "
+        + "'pyralog', 'bootstrap' = '" + NODE.bootstrap() + "', 'topic' = 'typed-trickle-in', "
+        + "'format' = 'json', 'scan.startup.mode' = 'earliest-offset')");
+    t.executeSql("CREATE TABLE trickle (id BIGINT NOT NULL, c1 STRING) WITH ("
+        + "'connector' = 'pyralog', 'bootstrap' = '" + NODE.bootstrap() + "', "
+        + "'topic' = 'typed-trickle', 'sink.buffer-flush.interval' = '200 ms')");
+    TestTopics.writeJsonIds(NODE.bootstrap(), "typed-trickle-in", 5);
+    var job = t.executeSql("INSERT INTO trickle SELECT id, c1 FROM trickle_in");
+    try (PyralogClient client = PyralogClient.create(NODE.bootstrap())) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+          client.admin().listOffsets("typed-trickle",
+              io.pyralog.client.OffsetSpec.latest()).values().stream()
+              .mapToLong(Long::longValue).sum() == 5);
+    } finally {
+      job.getJobClient().orElseThrow().cancel().get();
+    }
+  }
+
+  @Test
   void aTableWhoseColumnsDoNotMatchTheTopicFailsWithTheColumnsName() {
     createWideTopic("typed-mismatch");
     StreamTableEnvironment t = tables();

@@ -18,6 +18,20 @@ final class TestTopics {
     }
   }
 
+  /** Writes {@code {"id": i, "c1": "v-i"}} for i in [1, n]. */
+  static void writeJsonIds(String bootstrap, String topic, int n) {
+    try (PyralogClient client = PyralogClient.create(bootstrap);
+        PyralogProducer producer = client.producer()) {
+      List<CompletableFuture<?>> acks = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        acks.add(producer.send(ProducerRecord.ofStrings(topic, null,
+            "{\"id\": " + i + ", \"c1\": \"v-" + i + "\"}")));
+      }
+      producer.flush();
+      acks.forEach(CompletableFuture::join);
+    }
+  }
+
   /** Writes values {@code prefix + i} for i in [from, to), keyed {@code "k" + i}; returns them. */
   static List<String> write(String bootstrap, String topic, String prefix, int from, int to) {
     List<String> values = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.PyralogClient;
 import io.pyralog.client.PyralogProducer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -17,6 +18,8 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
  * record that failed fails the job at the next element, flush or checkpoint.
  */
 final class PyralogWriter<IN> implements SinkWriter<IN> {
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
   private final PyralogClient client;
   private final PyralogProducer producer;
   private final PyralogRecordSerializationSchema<IN> schema;
@@ -77,7 +80,9 @@ final class PyralogWriter<IN> implements SinkWriter<IN> {
   @Override
   public void close() {
     try {
-      producer.close();
+      // after a final flush nothing is pending; after a failure or a cancel, do not hold up
+      // the restart for the whole delivery timeout (the checkpoint has what must be resent)
+      producer.close(CLOSE_TIMEOUT);
     } finally {
       client.close();
     }

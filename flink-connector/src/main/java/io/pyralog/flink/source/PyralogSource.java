@@ -101,7 +101,7 @@ public final class PyralogSource<T> implements Source<T, PyralogPartitionSplit,
     PyralogClient client = PyralogClient.create(readerProps);
     Duration pollTimeout = Duration.ofMillis(PyralogSourceOptions.POLL_TIMEOUT_MS.get(properties));
     return new PyralogSourceReader<T>(client, pollTimeout, columns,
-        new PyralogRecordEmitter<>(deserializer), new Configuration(), context,
+        new PyralogRecordEmitter<>(deserializer), context.getConfiguration(), context,
         properties.get(PyralogConfigOptions.GROUP_ID.key()),
         PyralogSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.get(properties));
   }

@@ -110,10 +110,11 @@ public final class PyralogSourceBuilder<T> {
     if (!properties.containsKey(PyralogConfigOptions.BOOTSTRAP.key())) {
       throw new IllegalStateException("No bootstrap address: call setBootstrap(\"host:port\")");
     }
-    if (starting.kind() == OffsetsInitializer.Kind.COMMITTED
-        && properties.get(PyralogConfigOptions.GROUP_ID.key()) == null) {
-      throw new IllegalStateException("Starting from committed offsets needs a group id: call "
-          + "setGroupId");
+    boolean committed = starting.kind() == OffsetsInitializer.Kind.COMMITTED
+        || (stopping != null && stopping.kind() == OffsetsInitializer.Kind.COMMITTED);
+    if (committed && properties.get(PyralogConfigOptions.GROUP_ID.key()) == null) {
+      throw new IllegalStateException("Starting or stopping at committed offsets needs a group "
+          + "id: call setGroupId");
     }
     for (ConfigOption<?> o : PyralogSourceOptions.ALL) {
       String raw = properties.get(o.key());

@@ -29,6 +29,7 @@ import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
@@ -106,6 +107,9 @@ final class ArrowToFlink {
         && field.getType() instanceof ArrowType.Decimal d) {
       DecimalType dt = (DecimalType) declared;
       return dt.getPrecision() == d.getPrecision() && dt.getScale() == d.getScale();
+    }
+    if (root == LogicalTypeRoot.ARRAY && arrow == LogicalTypeRoot.ARRAY) {
+      return compatible(((ArrayType) declared).getElementType(), field.getChildren().get(0));
     }
     return root == arrow
         || (root == LogicalTypeRoot.CHAR && arrow == LogicalTypeRoot.VARCHAR)

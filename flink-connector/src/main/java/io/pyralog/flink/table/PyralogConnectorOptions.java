@@ -30,9 +30,11 @@ public final class PyralogConnectorOptions {
           + "found by partition discovery. Source only; excludes 'topic'.");
 
   public static final ConfigOption<String> VALUE_FORMAT = ConfigOptions.key("value.format")
-      .stringType().noDefaultValue().withFallbackKeys("format")
+      .stringType().noDefaultValue()
       .withDescription("Format of the record value (json, csv, raw, avro, ...). 'format' is "
-          + "the same option.");
+          + "the same; set one of them. The format's own options take the prefix of the one set, "
+          + "e.g. 'json.ignore-parse-errors' with 'format', 'value.json.ignore-parse-errors' "
+          + "with 'value.format'.");
 
   public static final ConfigOption<String> KEY_FORMAT = ConfigOptions.key("key.format")
       .stringType().noDefaultValue()
@@ -164,6 +166,15 @@ public final class PyralogConnectorOptions {
           + "key fields, else spread by the producer. fixed: each sink subtask writes to one "
           + "partition. round-robin: rows in turn over all partitions. Or the class name of a "
           + "io.pyralog.flink.sink.PyralogPartitioner.").build());
+
+  public static final ConfigOption<Integer> SINK_BUFFER_FLUSH_MAX_ROWS = ConfigOptions
+      .key("sink.buffer-flush.max-rows").intType().defaultValue(4096)
+      .withDescription("Typed topics: rows gathered into one Arrow batch before it is sent.");
+
+  public static final ConfigOption<Duration> SINK_BUFFER_FLUSH_INTERVAL = ConfigOptions
+      .key("sink.buffer-flush.interval").durationType().defaultValue(Duration.ofSeconds(1))
+      .withDescription("Typed topics: the longest a row waits in a batch that is not full; "
+          + "each checkpoint also sends the batch.");
 
   public static final ConfigOption<Integer> SINK_PARALLELISM = ConfigOptions
       .key("sink.parallelism").intType().noDefaultValue()

@@ -27,10 +27,8 @@ final class PyralogDynamicSink implements DynamicTableSink, SupportsWritingMetad
   /** What the factory resolved from the table's options. */
   record Spec(Map<String, String> clientProperties, String topic, DataType physicalType,
       int[] keyProjection, int[] valueProjection, String keyPrefix, boolean upsert,
-      DeliveryGuarantee guarantee, String partitioner, Integer parallelism) {}
-
-  /** Rows per Arrow batch written to a typed topic. */
-  static final int ROWS_PER_BATCH = 4096;
+      DeliveryGuarantee guarantee, String partitioner, Integer parallelism, int bufferRows,
+      long bufferIntervalMs) {}
 
   private final Spec spec;
   private final EncodingFormat<SerializationSchema<RowData>> keyFormat;
@@ -53,8 +51,8 @@ final class PyralogDynamicSink implements DynamicTableSink, SupportsWritingMetad
   public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
     if (valueFormat == null) {
       return SinkV2Provider.of(new TypedRowSink(spec.clientProperties(), spec.topic(),
-          (RowType) spec.physicalType().getLogicalType(), spec.guarantee(), ROWS_PER_BATCH),
-          spec.parallelism());
+          (RowType) spec.physicalType().getLogicalType(), spec.guarantee(), spec.bufferRows(),
+          spec.bufferIntervalMs()), spec.parallelism());
     }
     SerializationSchema<RowData> key = keyFormat == null ? null
         : keyFormat.createRuntimeEncoder(context, FormatTypes.keyType(spec.physicalType(),

@@ -13,6 +13,8 @@ import static io.pyralog.flink.table.PyralogConnectorOptions.SCAN_STARTUP_MODE;
 import static io.pyralog.flink.table.PyralogConnectorOptions.SCAN_STARTUP_SPECIFIC_OFFSETS;
 import static io.pyralog.flink.table.PyralogConnectorOptions.SCAN_STARTUP_TIMESTAMP_MILLIS;
 import static io.pyralog.flink.table.PyralogConnectorOptions.SCAN_TOPIC_PARTITION_DISCOVERY;
+import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_BUFFER_FLUSH_INTERVAL;
+import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_BUFFER_FLUSH_MAX_ROWS;
 import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_PARALLELISM;
 import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_PARTITIONER;
 import static io.pyralog.flink.table.PyralogConnectorOptions.TOPIC;
@@ -75,7 +77,8 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
         KEY_FIELDS_PREFIX, VALUE_FIELDS_INCLUDE, SCAN_STARTUP_MODE, SCAN_STARTUP_SPECIFIC_OFFSETS,
         SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_BOUNDED_MODE, SCAN_BOUNDED_SPECIFIC_OFFSETS,
         SCAN_BOUNDED_TIMESTAMP_MILLIS, SCAN_TOPIC_PARTITION_DISCOVERY, DELIVERY_GUARANTEE,
-        SINK_PARTITIONER, SINK_PARALLELISM);
+        SINK_PARTITIONER, SINK_PARALLELISM, SINK_BUFFER_FLUSH_MAX_ROWS,
+        SINK_BUFFER_FLUSH_INTERVAL);
   }
 
   @Override
@@ -84,8 +87,8 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
     Optional<DecodingFormat<DeserializationSchema<RowData>>> keyFormat =
         helper.discoverOptionalDecodingFormat(DeserializationFormatFactory.class, KEY_FORMAT);
     DecodingFormat<DeserializationSchema<RowData>> valueFormat =
-        helper.discoverOptionalDecodingFormat(DeserializationFormatFactory.class, VALUE_FORMAT)
-            .orElse(null);
+        helper.discoverOptionalDecodingFormat(DeserializationFormatFactory.class,
+            valueFormatOption(context)).orElse(null);
     helper.validateExcept(PROPERTIES_PREFIX);
     ReadableConfig options = helper.getOptions();
     Columns columns = Columns.of(context, options, keyFormat.isPresent(), valueFormat != null);
@@ -117,8 +120,8 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
     Optional<EncodingFormat<SerializationSchema<RowData>>> keyFormat =
         helper.discoverOptionalEncodingFormat(SerializationFormatFactory.class, KEY_FORMAT);
     EncodingFormat<SerializationSchema<RowData>> valueFormat =
-        helper.discoverOptionalEncodingFormat(SerializationFormatFactory.class, VALUE_FORMAT)
-            .orElse(null);
+        helper.discoverOptionalEncodingFormat(SerializationFormatFactory.class,
+            valueFormatOption(context)).orElse(null);
     helper.validateExcept(PROPERTIES_PREFIX);
     ReadableConfig options = helper.getOptions();
     Columns columns = Columns.of(context, options, keyFormat.isPresent(), valueFormat != null);
@@ -128,6 +131,11 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
       throw new ValidationException("A Pyralog sink writes to one topic: set 'topic' to a "
           + "single topic name (not 'topic-pattern') for table "
           + context.getObjectIdentifier().asSummaryString());
+    }
+    if (columns.upsert && !options.get(SINK_PARTITIONER).equals("default")) {
+      throw new ValidationException("Table " + context.getObjectIdentifier().asSummaryString()
+          + " is an upsert table (PRIMARY KEY): every record of a key must go to the key's "
+          + "partition, so 'sink.partitioner' must be 'default'");
     }
     SinkDeliveryGuarantee guarantee = options.get(DELIVERY_GUARANTEE);
     if (guarantee == SinkDeliveryGuarantee.EXACTLY_ONCE) {
@@ -139,8 +147,24 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
         columns.key, columns.value, options.getOptional(KEY_FIELDS_PREFIX).orElse(null),
         columns.upsert, guarantee == SinkDeliveryGuarantee.NONE ? DeliveryGuarantee.NONE
             : DeliveryGuarantee.AT_LEAST_ONCE,
-        options.get(SINK_PARTITIONER), options.getOptional(SINK_PARALLELISM).orElse(null));
+        options.get(SINK_PARTITIONER), options.getOptional(SINK_PARALLELISM).orElse(null),
+        options.get(SINK_BUFFER_FLUSH_MAX_ROWS),
+        options.get(SINK_BUFFER_FLUSH_INTERVAL).toMillis());
     return new PyralogDynamicSink(spec, keyFormat.orElse(null), valueFormat);
+  }
+
+  /**
+   * 'format' or 'value.format', whichever the table sets: the format's own options are read
+   * with that option's key as their prefix, as in Flink's Kafka connector.
+   */
+  private static ConfigOption<String> valueFormatOption(Context context) {
+    Map<String, String> options = context.getCatalogTable().getOptions();
+    boolean value = options.containsKey(VALUE_FORMAT.key());
+    if (value && options.containsKey(FactoryUtil.FORMAT.key())) {
+      throw new ValidationException("Table " + context.getObjectIdentifier().asSummaryString()
+          + " sets both 'format' and 'value.format'; they are the same option, set one");
+    }
+    return value ? VALUE_FORMAT : FactoryUtil.FORMAT;
   }
 
   private static Map<String, String> clientProperties(Context context, ReadableConfig options) {

@@ -16,6 +16,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.metrics.Counter;
@@ -27,7 +28,8 @@ import org.apache.flink.types.RowKind;
 /**
  * Writes table rows to a typed topic as Arrow batches: rows gather in columns of the topic's
  * schema (matched to table columns by name) and go out as one batch per {@code rowsPerBatch}
- * rows, or at a checkpoint, to the partitions in turn. Topic columns the table lacks are null.
+ * rows, after {@code flushIntervalMs}, or at a checkpoint, to the partitions in turn. Topic
+ * columns the table lacks are null.
  */
 final class TypedRowSink implements Sink<RowData> {
   private static final long serialVersionUID = 1L;
@@ -37,14 +39,16 @@ final class TypedRowSink implements Sink<RowData> {
   private final RowType physical;
   private final DeliveryGuarantee guarantee;
   private final int rowsPerBatch;
+  private final long flushIntervalMs;
 
   TypedRowSink(Map<String, String> clientProperties, String topic, RowType physical,
-      DeliveryGuarantee guarantee, int rowsPerBatch) {
+      DeliveryGuarantee guarantee, int rowsPerBatch, long flushIntervalMs) {
     this.clientProperties = new HashMap<>(clientProperties);
     this.topic = topic;
     this.physical = physical;
     this.guarantee = guarantee;
     this.rowsPerBatch = rowsPerBatch;
+    this.flushIntervalMs = flushIntervalMs;
   }
 
   @Override
@@ -55,7 +59,7 @@ final class TypedRowSink implements Sink<RowData> {
     PyralogClient client = PyralogClient.create(props);
     try {
       return new Writer(client, context.getTaskInfo().getIndexOfThisSubtask(),
-          context.metricGroup().getNumRecordsSendCounter());
+          context.metricGroup().getNumRecordsSendCounter(), context.getProcessingTimeService());
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -71,11 +75,15 @@ final class TypedRowSink implements Sink<RowData> {
     private final RowData.FieldGetter[] getters;
     private final Counter recordsOut;
     private final SendErrors errors = new SendErrors(topic);
+    private final ProcessingTimeService timers;
     private int rows;
     private int nextPartition;
+    /** Which batch a pending flush timer is for; a timer of an earlier batch does nothing. */
+    private long batchNumber;
 
-    Writer(PyralogClient client, int subtask, Counter recordsOut) {
+    Writer(PyralogClient client, int subtask, Counter recordsOut, ProcessingTimeService timers) {
       this.client = client;
+      this.timers = timers;
       this.producer = client.producer();
       this.recordsOut = recordsOut;
       TopicInfo info = client.admin().describeTopic(topic);
@@ -132,6 +140,14 @@ final class TypedRowSink implements Sink<RowData> {
       rows++;
       if (rows >= rowsPerBatch) {
         send();
+      } else if (rows == 1 && flushIntervalMs > 0) {
+        long batch = batchNumber;
+        // timers run on the task's thread, like write(), so no locking is needed
+        timers.registerTimer(timers.getCurrentProcessingTime() + flushIntervalMs, t -> {
+          if (batch == batchNumber) {
+            send();
+          }
+        });
       }
     }
 
@@ -149,6 +165,7 @@ final class TypedRowSink implements Sink<RowData> {
         }
       });
       nextPartition = (nextPartition + 1) % partitions;
+      batchNumber++;
       root.clear();
       root.allocateNew();
       rows = 0;
@@ -170,7 +187,7 @@ final class TypedRowSink implements Sink<RowData> {
     @Override
     public void close() {
       try {
-        producer.close();
+        producer.close(java.time.Duration.ofSeconds(10));
         root.close();
       } finally {
         client.close();

@@ -40,6 +40,8 @@ public final class PyralogSourceEnumerator
   private final Set<TopicPartition> assigned;
   private final Map<Integer, List<PyralogPartitionSplit>> pending = new HashMap<>();
   private volatile boolean initialDiscoveryFinished;
+  /** A discovery has completed in this instance (not checkpointed: a restore looks again). */
+  private boolean discoveredHere;
 
   public PyralogSourceEnumerator(SplitEnumeratorContext<PyralogPartitionSplit> context,
       PyralogClient client, TopicSelector topics, OffsetsInitializer starting,
@@ -127,13 +129,19 @@ public final class PyralogSourceEnumerator
           + error.getMessage(), error);
     }
     initialDiscoveryFinished = true;
+    discoveredHere = true;
+    int added = 0;
     for (PyralogPartitionSplit s : splits) {
-      assigned.add(s.topicPartition());
+      // a discovery that started before the previous one was handled may repeat its partitions
+      if (!assigned.add(s.topicPartition())) {
+        continue;
+      }
+      added++;
       pending.computeIfAbsent(owner(s.topicPartition(), context.currentParallelism()),
           k -> new ArrayList<>()).add(s);
     }
-    if (!splits.isEmpty()) {
-      LOG.info("Found {} new partitions of {}", splits.size(), topics);
+    if (added > 0) {
+      LOG.info("Found {} new partitions of {}", added, topics);
     }
     assignPending();
   }
@@ -155,7 +163,7 @@ public final class PyralogSourceEnumerator
     if (!now.isEmpty()) {
       context.assignSplits(new SplitsAssignment<>(now));
     }
-    if (discoveryIntervalMs <= 0 && initialDiscoveryFinished) {
+    if (discoveryIntervalMs <= 0 && discoveredHere) {
       for (Integer reader : context.registeredReaders().keySet()) {
         if (!pending.containsKey(reader)) {
           context.signalNoMoreSplits(reader);

@@ -21,13 +21,21 @@ final class PyralogFetch implements RecordsWithSplitIds<PyralogRow> {
   private final Set<String> finished;
   private final PyralogRow reused = new PyralogRow();
   private Iterator<Rows> batches;
+  private final Set<PyralogFetch> outstanding;
   private Rows current;
   private int next;
 
-  PyralogFetch(Map<String, List<Rows>> bySplit, Set<String> finished) {
+  /**
+   * @param outstanding the reader's fetches not recycled yet; this one joins it until Flink
+   *     recycles it, so that the reader can release what is left when it closes
+   */
+  PyralogFetch(Map<String, List<Rows>> bySplit, Set<String> finished,
+      Set<PyralogFetch> outstanding) {
     this.all = bySplit;
     this.splits = bySplit.entrySet().iterator();
     this.finished = finished;
+    this.outstanding = outstanding;
+    outstanding.add(this);
   }
 
   @Override
@@ -61,6 +69,12 @@ final class PyralogFetch implements RecordsWithSplitIds<PyralogRow> {
 
   @Override
   public void recycle() {
-    all.values().forEach(l -> l.forEach(r -> r.batch().close()));
+    outstanding.remove(this);
+    release(all);
+  }
+
+  /** Closes every batch of {@code bySplit} (closing is idempotent). */
+  static void release(Map<String, List<Rows>> bySplit) {
+    bySplit.values().forEach(l -> l.forEach(r -> r.batch().close()));
   }
 }

@@ -42,6 +42,8 @@ public final class PyralogPartitionSplitReader implements SplitReader<PyralogRow
   private final List<String> columns;
   private final Set<String> projectedTopics = new HashSet<>();
   private final PyralogSourceReaderMetrics metrics;
+  private final Set<PyralogFetch> outstanding;
+  private final Map<TopicPartition, Long> paused = new HashMap<>();
   private final Map<TopicPartition, Long> stoppingOffsets = new HashMap<>();
   private final Set<String> finishedOnAssignment = new HashSet<>();
 
@@ -50,8 +52,9 @@ public final class PyralogPartitionSplitReader implements SplitReader<PyralogRow
    *     for all
    */
   PyralogPartitionSplitReader(PyralogClient client, Duration pollTimeout, List<String> columns,
-      PyralogSourceReaderMetrics metrics) {
+      PyralogSourceReaderMetrics metrics, Set<PyralogFetch> outstanding) {
     this.metrics = metrics;
+    this.outstanding = outstanding;
     this.consumer = client.consumer();
     this.allocator = client.allocator();
     this.pollTimeout = pollTimeout;
@@ -77,6 +80,9 @@ public final class PyralogPartitionSplitReader implements SplitReader<PyralogRow
           bySplit.computeIfAbsent(PyralogPartitionSplit.splitId(b.topicPartition()),
               k -> new ArrayList<>()).add(new PyralogFetch.Rows(owned(b), rows));
         }
+      } catch (RuntimeException e) {
+        PyralogFetch.release(bySplit);
+        throw e;
       }
       List<TopicPartition> done = new ArrayList<>();
       for (Map.Entry<TopicPartition, Long> e : stoppingOffsets.entrySet()) {
@@ -89,7 +95,7 @@ public final class PyralogPartitionSplitReader implements SplitReader<PyralogRow
         done.forEach(tp -> finished.add(PyralogPartitionSplit.splitId(tp)));
       }
     }
-    return new PyralogFetch(bySplit, finished);
+    return new PyralogFetch(bySplit, finished, outstanding);
   }
 
   /** A batch whose Arrow buffers now belong to this reader, not to the consumer's poll. */
@@ -142,6 +148,33 @@ public final class PyralogPartitionSplitReader implements SplitReader<PyralogRow
     consumer.assign(rest);
     partitions.forEach(stoppingOffsets::remove);
     partitions.forEach(metrics::removed);
+  }
+
+  /**
+   * Watermark alignment: a paused split's partition leaves the consumer's assignment (so nothing
+   * is fetched for it) and comes back at the same position when it is resumed.
+   */
+  @Override
+  public void pauseOrResumeSplits(Collection<PyralogPartitionSplit> toPause,
+      Collection<PyralogPartitionSplit> toResume) {
+    List<TopicPartition> assignment = new ArrayList<>(consumer.assignment());
+    for (PyralogPartitionSplit s : toPause) {
+      TopicPartition tp = s.topicPartition();
+      if (assignment.remove(tp)) {
+        paused.put(tp, consumer.position(tp));
+      }
+    }
+    List<TopicPartition> resumed = new ArrayList<>();
+    for (PyralogPartitionSplit s : toResume) {
+      if (paused.containsKey(s.topicPartition())) {
+        assignment.add(s.topicPartition());
+        resumed.add(s.topicPartition());
+      }
+    }
+    consumer.assign(assignment);
+    for (TopicPartition tp : resumed) {
+      consumer.seek(tp, paused.remove(tp));
+    }
   }
 
   @Override

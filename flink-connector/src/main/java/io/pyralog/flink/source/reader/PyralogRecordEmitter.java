@@ -30,9 +30,6 @@ public final class PyralogRecordEmitter<T>
   public void emitRecord(PyralogRow element, SourceOutput<T> output,
       PyralogPartitionSplitState state) throws Exception {
     long offset = element.offset();
-    if (offset < state.currentOffset()) {
-      return; // emitted before a restore
-    }
     ArrowBatch batch = element.batch();
     int row = element.row();
     if (batch != lastBatch) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,9 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
   private final ExecutorService committer;
   private final Counter commitsSucceeded;
   private final Counter commitsFailed;
+  private final Set<PyralogFetch> outstanding;
+  /** The end offsets of splits that finished since the last checkpoint, to commit with it. */
+  private final Map<TopicPartition, Long> finishedOffsets = new HashMap<>();
 
   /**
    * @param columns the only columns to fetch of typed topics, or null for all
@@ -46,15 +51,16 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
   public PyralogSourceReader(PyralogClient client, Duration pollTimeout, List<String> columns,
       PyralogRecordEmitter<T> emitter, Configuration config, SourceReaderContext context,
       String groupId, boolean commitOffsets) {
-    this(client, splitReaders(client, pollTimeout, columns, context), emitter, config, context,
+    this(client, ConcurrentHashMap.newKeySet(), pollTimeout, columns, emitter, config, context,
         groupId, commitOffsets);
   }
 
-  private PyralogSourceReader(PyralogClient client,
-      Supplier<SplitReader<PyralogRow, PyralogPartitionSplit>> splitReaders,
-      PyralogRecordEmitter<T> emitter, Configuration config, SourceReaderContext context,
-      String groupId, boolean commitOffsets) {
-    super(splitReaders, emitter, config, context);
+  private PyralogSourceReader(PyralogClient client, Set<PyralogFetch> outstanding,
+      Duration pollTimeout, List<String> columns, PyralogRecordEmitter<T> emitter,
+      Configuration config, SourceReaderContext context, String groupId, boolean commitOffsets) {
+    super(splitReaders(client, pollTimeout, columns, context, outstanding), emitter, config,
+        context);
+    this.outstanding = outstanding;
     this.client = client;
     this.groupId = groupId;
     this.commitOffsets = commitOffsets && groupId != null;
@@ -69,15 +75,20 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
 
   private static Supplier<SplitReader<PyralogRow, PyralogPartitionSplit>> splitReaders(
       PyralogClient client, Duration pollTimeout, List<String> columns,
-      SourceReaderContext context) {
+      SourceReaderContext context, Set<PyralogFetch> outstanding) {
     PyralogSourceReaderMetrics metrics = new PyralogSourceReaderMetrics(context.metricGroup());
-    return () -> new PyralogPartitionSplitReader(client, pollTimeout, columns, metrics);
+    return () -> new PyralogPartitionSplitReader(client, pollTimeout, columns, metrics,
+        outstanding);
   }
 
   @Override
   protected void onSplitFinished(Map<String, PyralogPartitionSplitState> finished) {
-    finished.values().forEach(s -> LOG.info("Finished {} at offset {}", s.split(),
-        s.currentOffset()));
+    finished.values().forEach(s -> {
+      LOG.info("Finished {} at offset {}", s.split(), s.currentOffset());
+      if (commitOffsets) {
+        finishedOffsets.put(s.split().topicPartition(), s.currentOffset());
+      }
+    });
   }
 
   @Override
@@ -94,7 +105,9 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
   public List<PyralogPartitionSplit> snapshotState(long checkpointId) {
     List<PyralogPartitionSplit> splits = super.snapshotState(checkpointId);
     if (commitOffsets) {
-      Map<TopicPartition, Long> offsets = new HashMap<>();
+      // finished splits are no longer in the checkpoint; their end still goes to the group
+      Map<TopicPartition, Long> offsets = new HashMap<>(finishedOffsets);
+      finishedOffsets.clear();
       for (PyralogPartitionSplit s : splits) {
         offsets.put(s.topicPartition(), s.startingOffset());
       }
@@ -135,6 +148,10 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
     try {
       super.close();
     } finally {
+      // a fetch being emitted when the task stopped, or held by a fetcher, is never recycled
+      for (PyralogFetch f : List.copyOf(outstanding)) {
+        f.recycle();
+      }
       committer.shutdown();
       committer.awaitTermination(10, TimeUnit.SECONDS);
       client.close();
