@@ -42,6 +42,11 @@ public final class PyralogSourceEnumerator
   private volatile boolean initialDiscoveryFinished;
   /** A discovery has completed in this instance (not checkpointed: a restore looks again). */
   private boolean discoveredHere;
+  /**
+   * Readers told "no more splits" since they registered. Each is told once: a reader that has
+   * finished is not running, and Flink fails the job over an event it cannot deliver.
+   */
+  private final Set<Integer> toldNoMore = new HashSet<>();
 
   public PyralogSourceEnumerator(SplitEnumeratorContext<PyralogPartitionSplit> context,
       PyralogClient client, TopicSelector topics, OffsetsInitializer starting,
@@ -165,7 +170,7 @@ public final class PyralogSourceEnumerator
     }
     if (discoveryIntervalMs <= 0 && discoveredHere) {
       for (Integer reader : context.registeredReaders().keySet()) {
-        if (!pending.containsKey(reader)) {
+        if (!pending.containsKey(reader) && toldNoMore.add(reader)) {
           context.signalNoMoreSplits(reader);
         }
       }
@@ -191,6 +196,7 @@ public final class PyralogSourceEnumerator
   @Override
   public void addReader(int subtaskId) {
     LOG.debug("Reader {} registered", subtaskId);
+    toldNoMore.remove(subtaskId); // a restarted reader must be told again
     assignPending();
   }
 
