@@ -182,6 +182,63 @@ class PyralogSourceITCase {
     }
   }
 
+  /** Writes records {@code prefix-i} to one partition with timestamps {@code t0 + i} s. */
+  private static List<String> writeTimed(String topic, int partition, String prefix, int from,
+      int to, long t0) {
+    List<String> out = new ArrayList<>();
+    try (PyralogClient client = PyralogClient.create(NODE.bootstrap());
+        var producer = client.producer()) {
+      List<java.util.concurrent.CompletableFuture<?>> acks = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        String v = prefix + "-" + i;
+        out.add(v);
+        acks.add(producer.send(new io.pyralog.client.ProducerRecord(topic, partition, null,
+            v.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, t0 + i * 1_000L)));
+      }
+      producer.flush();
+      acks.forEach(java.util.concurrent.CompletableFuture::join);
+    }
+    return out;
+  }
+
+  @Test
+  void watermarkAlignmentHoldsBackTheSplitThatIsAhead() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "src-aligned", 2);
+    long t0 = 1_700_000_000_000L;
+    long hourLater = t0 + 3_600_000L;
+    List<String> behindFirst = writeTimed("src-aligned", 0, "behind", 0, 10, t0);
+    writeTimed("src-aligned", 1, "ahead", 0, 10, hourLater);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1); // one reader holds both splits: alignment pauses one of them
+    env.getConfig().setAutoWatermarkInterval(50);
+    WatermarkStrategy<String> aligned = WatermarkStrategy.<String>forMonotonousTimestamps()
+        .withWatermarkAlignment("aligned", Duration.ofSeconds(1), Duration.ofMillis(50));
+    PyralogSource<String> source = PyralogSource.<String>builder()
+        .setBootstrap(NODE.bootstrap())
+        .setTopics("src-aligned")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setValueOnlyDeserializer(new SimpleStringSchema())
+        .build();
+    List<String> read = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (CloseableIterator<String> it = env.fromSource(source, aligned, "aligned")
+        .executeAndCollect()) {
+      Thread reader = new Thread(() -> it.forEachRemaining(read::add));
+      reader.setDaemon(true);
+      reader.start();
+      Awaitility.await().atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(read).containsAll(behindFirst));
+      Thread.sleep(2000); // watermarks go out and the alignment decides
+      // partition 1 is an hour ahead in event time: Flink has paused it, so what arrives there
+      // now waits, while partition 0 goes on
+      List<String> later = writeTimed("src-aligned", 1, "ahead", 10, 20, hourLater);
+      List<String> behind = writeTimed("src-aligned", 0, "behind", 10, 20, t0);
+      Awaitility.await().atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(read).containsAll(behind));
+      Thread.sleep(1000);
+      assertThat(read).doesNotContainAnyElementsOf(later);
+    }
+  }
+
   @Test
   void aMissingTopicFailsTheJobWithTheNodesMessage() {
     assertThatThrownBy(() -> run(bounded("no-such-topic", OffsetsInitializer.earliest(),
