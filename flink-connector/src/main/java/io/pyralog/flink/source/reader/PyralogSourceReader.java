@@ -42,7 +42,10 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
   private final Counter commitsSucceeded;
   private final Counter commitsFailed;
   private final Set<PyralogFetch> outstanding;
-  /** The end offsets of splits that finished since the last checkpoint, to commit with it. */
+  /**
+   * The end offsets of splits that finished. They are no longer in the checkpoints, so every
+   * later commit carries them: a checkpoint that is aborted must not lose them.
+   */
   private final Map<TopicPartition, Long> finishedOffsets = new HashMap<>();
 
   /**
@@ -107,7 +110,6 @@ public final class PyralogSourceReader<T> extends SingleThreadMultiplexSourceRea
     if (commitOffsets) {
       // finished splits are no longer in the checkpoint; their end still goes to the group
       Map<TopicPartition, Long> offsets = new HashMap<>(finishedOffsets);
-      finishedOffsets.clear();
       for (PyralogPartitionSplit s : splits) {
         offsets.put(s.topicPartition(), s.startingOffset());
       }
