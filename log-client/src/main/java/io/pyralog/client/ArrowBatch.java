@@ -119,6 +119,25 @@ public final class ArrowBatch implements AutoCloseable {
     return reader.read(topicPartition.topic(), topicPartition.partition(), baseOffset + row, row);
   }
 
+  /**
+   * The value of the record at {@code row} of a raw topic (copied out of Arrow memory), or null
+   * for a tombstone or a typed topic. Cheaper than {@link #record(int)} when only the value
+   * matters.
+   */
+  public byte[] value(int row) {
+    VectorSchemaRoot r = root();
+    if (row < 0 || row >= r.getRowCount()) {
+      throw new IndexOutOfBoundsException("Row " + row + " of a batch of " + r.getRowCount());
+    }
+    if (!raw) {
+      return null;
+    }
+    if (reader == null) {
+      reader = new RawRecords.Reader(r);
+    }
+    return reader.value(row);
+  }
+
   public List<ConsumerRecord> records() {
     int n = root().getRowCount();
     List<ConsumerRecord> out = new ArrayList<>(n);

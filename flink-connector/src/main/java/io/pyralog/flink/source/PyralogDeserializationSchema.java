@@ -1,7 +1,6 @@
 package io.pyralog.flink.source;
 
 import io.pyralog.client.ArrowBatch;
-import io.pyralog.client.ConsumerRecord;
 import java.io.IOException;
 import java.io.Serializable;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -48,11 +47,11 @@ public interface PyralogDeserializationSchema<T> extends Serializable, ResultTyp
 
     @Override
     public void deserialize(ArrowBatch batch, int row, Collector<T> out) throws IOException {
-      ConsumerRecord r = batch.record(row);
-      if (r.value() == null) {
+      byte[] value = batch.value(row);
+      if (value == null) {
         return;
       }
-      valueSchema.deserialize(r.value(), out);
+      valueSchema.deserialize(value, out);
     }
 
     @Override

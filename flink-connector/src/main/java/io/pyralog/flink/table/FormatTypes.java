@@ -10,11 +10,10 @@ import org.apache.flink.table.types.logical.RowType;
 final class FormatTypes {
   private FormatTypes() {}
 
-  /** The key columns, with {@code prefix} (key.fields-prefix) removed from their names. */
-  static DataType keyType(DataType physical, int[] positions, String prefix) {
-    return project(physical, positions, prefix);
-  }
-
+  /**
+   * The row of the physical columns at {@code positions}; a non-empty {@code prefix}
+   * (key.fields-prefix) is removed from the names that start with it.
+   */
   static DataType project(DataType physical, int[] positions, String prefix) {
     RowType row = (RowType) physical.getLogicalType();
     List<DataType> children = physical.getChildren();

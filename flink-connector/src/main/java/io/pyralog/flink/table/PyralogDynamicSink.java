@@ -55,7 +55,7 @@ final class PyralogDynamicSink implements DynamicTableSink, SupportsWritingMetad
           spec.bufferIntervalMs()), spec.parallelism());
     }
     SerializationSchema<RowData> key = keyFormat == null ? null
-        : keyFormat.createRuntimeEncoder(context, FormatTypes.keyType(spec.physicalType(),
+        : keyFormat.createRuntimeEncoder(context, FormatTypes.project(spec.physicalType(),
             spec.keyProjection(), spec.keyPrefix()));
     SerializationSchema<RowData> value = valueFormat.createRuntimeEncoder(context,
         FormatTypes.project(spec.physicalType(), spec.valueProjection(), null));

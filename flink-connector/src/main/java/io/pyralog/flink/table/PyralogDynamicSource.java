@@ -83,7 +83,7 @@ final class PyralogDynamicSource implements ScanTableSource, SupportsReadingMeta
       deserializer = new TypedRowDeserializer(projected, metadata, "the table's topic", type);
     } else {
       DeserializationSchema<RowData> key = keyFormat == null ? null
-          : keyFormat.createRuntimeDecoder(context, FormatTypes.keyType(spec.physicalType(),
+          : keyFormat.createRuntimeDecoder(context, FormatTypes.project(spec.physicalType(),
               spec.keyProjection(), spec.keyPrefix()));
       DeserializationSchema<RowData> value = valueFormat.createRuntimeDecoder(context,
           FormatTypes.project(spec.physicalType(), spec.valueProjection(), null));

@@ -29,6 +29,8 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
   private final RowData.FieldGetter[] valueGetters;
   private final int physicalArity;
   private final int[] output;
+  /** The produced row is the physical row: every column, in order, and no metadata. */
+  private final boolean physicalAsIs;
   private final List<ReadableMetadata> metadata;
   private final boolean upsert;
   private final TypeInformation<RowData> producedType;
@@ -53,6 +55,9 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
     this.valueGetters = getters(physicalType, valueProjection);
     this.physicalArity = physicalType.getChildren().size();
     this.output = output;
+    this.physicalAsIs = metadata.isEmpty()
+        && java.util.Arrays.equals(output, java.util.stream.IntStream.range(0, physicalArity)
+            .toArray());
     this.metadata = List.copyOf(metadata);
     this.upsert = upsert;
     this.producedType = producedType;
@@ -102,6 +107,10 @@ final class RowDataDeserializer implements PyralogDeserializationSchema<RowData>
 
   /** Emits the projected columns of {@code physical}, then the metadata columns. */
   private void emit(GenericRowData physical, ConsumerRecord record, Collector<RowData> out) {
+    if (physicalAsIs) {
+      out.collect(physical);
+      return;
+    }
     GenericRowData row = new GenericRowData(physical.getRowKind(),
         output.length + metadata.size());
     for (int i = 0; i < output.length; i++) {

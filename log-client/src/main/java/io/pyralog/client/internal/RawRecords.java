@@ -124,10 +124,15 @@ public final class RawRecords {
       return read(topic, partition, offset, row, -1L);
     }
 
+    /** The value at {@code row}, or null: no key, headers or record object is built. */
+    public byte[] value(int row) {
+      return value == null || value.isNull(row) ? null : value.get(row);
+    }
+
     public ConsumerRecord read(String topic, int partition, long offset, int row,
         long fallbackTimestamp) {
       byte[] k = key == null || key.isNull(row) ? null : key.get(row);
-      byte[] v = value == null || value.isNull(row) ? null : value.get(row);
+      byte[] v = value(row);
       long ts = timestamp == null || timestamp.isNull(row) ? fallbackTimestamp
           : timestamp.get(row);
       return new ConsumerRecord(topic, partition, offset, ts, k, v, headers(row));
