@@ -4,6 +4,8 @@ import io.pyralog.common.annotation.PublicEvolving;
 import io.pyralog.common.protocol.Actions.ClusterInfo;
 import io.pyralog.common.protocol.Actions.NodeStatus;
 import io.pyralog.common.protocol.Actions.TopicInfo;
+import io.pyralog.common.protocol.Actions.TransactionInfo;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +35,28 @@ public interface PyralogAdmin {
 
   /** The group's committed offsets; partitions without one are absent. */
   Map<Integer, Long> fetchOffsets(String group, String topic);
+
+  /**
+   * Commits a transaction by its handle, from any process: the handle is what {@link
+   * PyralogProducer#transaction()} returned after the transaction's records were flushed.
+   * Idempotent: committing a committed transaction succeeds again. Fails with {@code
+   * INVALID_TXN_STATE} if it was aborted (for instance because it timed out) and with {@code
+   * PRODUCER_FENCED} if a newer producer took its transactional id.
+   */
+  TransactionInfo commitTransaction(TransactionHandle transaction);
+
+  /** Aborts a transaction by its handle; idempotent. */
+  TransactionInfo abortTransaction(TransactionHandle transaction);
+
+  /**
+   * Takes over a transactional id without producing: aborts its open transaction, if any, and
+   * fences the producer that had it. Returns the new handle (with nothing open under it).
+   * {@code timeout} null keeps the node's default transaction timeout.
+   */
+  TransactionHandle fenceTransactionalId(String transactionalId, Duration timeout);
+
+  /** Transactional ids starting with {@code prefix} (null for all), optionally only open ones. */
+  List<TransactionInfo> listTransactions(String prefix, boolean openOnly);
 
   /** The nodes of the cluster and the client address each registered. */
   ClusterInfo clusterInfo();

@@ -17,6 +17,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@code enable.idempotence=true} (the default) a retried batch is stored once, and batches of a
  * partition are stored in send order.
  *
+ * <p>With {@code transactional.id}, the producer writes in transactions: {@link
+ * #initTransactions()} once, then {@link #beginTransaction()}, sends, and {@link
+ * #commitTransaction()} or {@link #abortTransaction()}.
+ *
  * <p>Futures fail with {@link ApiException}: check {@link ApiException#error()}.
  */
 @PublicEvolving
@@ -43,6 +47,35 @@ public interface PyralogProducer extends AutoCloseable {
 
   /** Like {@link #flush()}, but gives up after {@code timeout}; returns whether all completed. */
   boolean flush(Duration timeout);
+
+  /**
+   * Registers the producer's {@code transactional.id} with the node and fences any earlier
+   * producer with the same id: its open transaction is aborted, and its writes are refused from
+   * now on. Call once, before the first transaction. Needs {@code transactional.id}.
+   */
+  void initTransactions();
+
+  /** Starts a transaction: records sent until commit or abort belong to it. */
+  void beginTransaction();
+
+  /**
+   * Flushes, then commits: every record of the transaction becomes visible to {@code
+   * read_committed} consumers at once. If a send of the transaction failed, this throws and the
+   * transaction must be aborted.
+   */
+  void commitTransaction();
+
+  /** Drops the records of the open transaction: read_committed consumers never see them. */
+  void abortTransaction();
+
+  /**
+   * Flushes the open transaction's records and returns its handle, without committing: another
+   * process may then commit or abort it with {@link PyralogAdmin#commitTransaction}. A
+   * transactional id has one transaction at a time, so this producer cannot begin another; the
+   * next transaction needs a producer with another id. Returns null when no record was sent in
+   * it (there is nothing to commit, and the producer may begin again).
+   */
+  TransactionHandle prepareTransaction();
 
   /** Flushes, then stops the sender thread and releases memory. Idempotent. */
   @Override

@@ -3,6 +3,7 @@ package io.pyralog.client.internal;
 import io.pyralog.client.NewTopic;
 import io.pyralog.client.OffsetSpec;
 import io.pyralog.client.PyralogAdmin;
+import io.pyralog.client.TransactionHandle;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions;
@@ -12,6 +13,7 @@ import io.pyralog.common.protocol.Actions.Offsets;
 import io.pyralog.common.protocol.Actions.PartitionOffset;
 import io.pyralog.common.protocol.Actions.TopicInfo;
 import io.pyralog.common.protocol.Actions.TopicList;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +81,15 @@ public final class AdminImpl implements PyralogAdmin {
    */
   static Map<Integer, Long> listOffsets(RpcClient rpc, MetadataCache metadata, String topic,
       List<Integer> partitions, OffsetSpec spec) {
+    return listOffsets(rpc, metadata, topic, partitions, spec, null);
+  }
+
+  /**
+   * As above; with {@code isolationLevel} read_committed, {@code latest} is the last stable
+   * offset: the first offset of the oldest open transaction, or the log end.
+   */
+  static Map<Integer, Long> listOffsets(RpcClient rpc, MetadataCache metadata, String topic,
+      List<Integer> partitions, OffsetSpec spec, String isolationLevel) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rpc.requestTimeoutMs());
     return rpc.retrying("list-offsets of " + topic, deadline, () -> {
       TopicMetadata m = metadata.get(topic);
@@ -103,10 +114,45 @@ public final class AdminImpl implements PyralogAdmin {
       for (Map.Entry<String, List<Integer>> e : byLeader.entrySet()) {
         result.putAll(toMap(rpc.callAt(e.getKey(), Actions.LIST_OFFSETS,
             new Actions.ListOffsets(topic, e.getValue(), spec.kind().wireName(),
-                spec.timestamp()), Offsets.class)));
+                spec.timestamp(), isolationLevel), Offsets.class)));
       }
       return result;
     }, () -> metadata.invalidate(topic));
+  }
+
+  @Override
+  public Actions.TransactionInfo commitTransaction(TransactionHandle transaction) {
+    return endTransaction(transaction, true);
+  }
+
+  @Override
+  public Actions.TransactionInfo abortTransaction(TransactionHandle transaction) {
+    return endTransaction(transaction, false);
+  }
+
+  private Actions.TransactionInfo endTransaction(TransactionHandle t, boolean commit) {
+    if (t == null) {
+      throw Errors.INVALID_REQUEST.exception("transaction is null");
+    }
+    return rpc.call(Actions.END_TXN, new Actions.EndTxn(t.transactionalId(), t.producerId(),
+        t.producerEpoch(), commit), Actions.TransactionInfo.class);
+  }
+
+  @Override
+  public TransactionHandle fenceTransactionalId(String transactionalId, Duration timeout) {
+    if (transactionalId == null || transactionalId.isBlank()) {
+      throw Errors.INVALID_REQUEST.exception("transactionalId is empty");
+    }
+    Actions.ProducerId id = rpc.call(Actions.INIT_TRANSACTIONS, new Actions.InitTransactions(
+        transactionalId, timeout == null ? null : timeout.toMillis()), Actions.ProducerId.class);
+    return new TransactionHandle(transactionalId, id.producerId(), id.producerEpoch());
+  }
+
+  @Override
+  public List<Actions.TransactionInfo> listTransactions(String prefix, boolean openOnly) {
+    Actions.TransactionList list = rpc.call(Actions.LIST_TRANSACTIONS,
+        new Actions.ListTransactions(prefix, openOnly), Actions.TransactionList.class);
+    return list.transactions() == null ? List.of() : List.copyOf(list.transactions());
   }
 
   @Override

@@ -29,6 +29,9 @@ public final class ClientConfig {
   private final OffsetReset offsetReset;
   private final String clientId;
   private final boolean fetchFromFollowers;
+  private final String transactionalId;
+  private final long transactionTimeoutMs;
+  private final boolean readCommitted;
 
   public ClientConfig(Map<String, String> config) {
     if (config == null) {
@@ -61,6 +64,40 @@ public final class ClientConfig {
     }
     this.clientId = PyralogConfigOptions.CLIENT_ID.get(raw);
     this.fetchFromFollowers = PyralogConfigOptions.FETCH_FROM_FOLLOWERS.get(raw);
+    String txnId = PyralogConfigOptions.TRANSACTIONAL_ID.get(raw);
+    this.transactionalId = txnId == null || txnId.isBlank() ? null : txnId.trim();
+    this.transactionTimeoutMs = atLeast(PyralogConfigOptions.TRANSACTION_TIMEOUT_MS, 1L);
+    if (transactionalId != null && !idempotence) {
+      throw Errors.INVALID_CONFIG.exception("transactional.id needs enable.idempotence=true: a "
+          + "transactional producer numbers its batches");
+    }
+    String isolation = PyralogConfigOptions.ISOLATION_LEVEL.get(raw).trim()
+        .toLowerCase(Locale.ROOT);
+    if (!isolation.equals("read_committed") && !isolation.equals("read_uncommitted")) {
+      throw Errors.INVALID_CONFIG.exception("Invalid value '" + isolation + "' for "
+          + PyralogConfigOptions.ISOLATION_LEVEL.key() + ": use read_committed or "
+          + "read_uncommitted");
+    }
+    this.readCommitted = isolation.equals("read_committed");
+  }
+
+  /** The producer's transactional id, or null for a producer without transactions. */
+  public String transactionalId() {
+    return transactionalId;
+  }
+
+  public long transactionTimeoutMs() {
+    return transactionTimeoutMs;
+  }
+
+  /** True when the consumer reads only committed transactional data. */
+  public boolean readCommitted() {
+    return readCommitted;
+  }
+
+  /** The wire name of the consumer's isolation level. */
+  public String isolationLevel() {
+    return readCommitted ? "read_committed" : "read_uncommitted";
   }
 
   private static Map<String, String> withoutNullValues(Map<String, String> config) {

@@ -406,7 +406,8 @@ public final class ConsumerImpl implements PyralogConsumer {
       fps.add(new FetchPartition(tp.partition(), positions.get(tp), null));
     }
     return new FetchTicket(topic, null, null, null, fps, projections.get(topic), maxWaitMs,
-        config.fetchMaxBytes(), config.fetchFromFollowers() ? Boolean.TRUE : null);
+        config.fetchMaxBytes(), config.fetchFromFollowers() ? Boolean.TRUE : null,
+        config.readCommitted() ? FetchTicket.READ_COMMITTED : null);
   }
 
   /** Runs one DoGet to the end; may run on a pool thread, so it touches no consumer state. */
@@ -462,6 +463,10 @@ public final class ConsumerImpl implements PyralogConsumer {
       int n = root.getRowCount();
       long base = r.meta().baseOffset();
       long end = base + n;
+      if (n == 0 && pos != null && base + r.meta().recordCount() > pos) {
+        // a read_committed reader steps over a batch of an aborted transaction
+        positions.put(tp, base + r.meta().recordCount());
+      }
       if (pos == null || n == 0 || end <= pos) {
         root.close();
         continue;
@@ -511,7 +516,8 @@ public final class ConsumerImpl implements PyralogConsumer {
       ps.add(tp.partition());
     }
     Map<Integer, Long> earliest = AdminImpl.listOffsets(rpc, metadata, topic, ps, OffsetSpec.earliest());
-    Map<Integer, Long> latest = AdminImpl.listOffsets(rpc, metadata, topic, ps, OffsetSpec.latest());
+    Map<Integer, Long> latest = AdminImpl.listOffsets(rpc, metadata, topic, ps, OffsetSpec.latest(),
+        config.isolationLevel());
     boolean toEarliest = config.offsetReset() == ClientConfig.OffsetReset.EARLIEST;
     for (TopicPartition tp : partitions) {
       Long pos = positions.get(tp);
@@ -608,7 +614,8 @@ public final class ConsumerImpl implements PyralogConsumer {
     }
     Map<TopicPartition, Long> out = new LinkedHashMap<>();
     for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
-      Map<Integer, Long> offsets = AdminImpl.listOffsets(rpc, metadata, e.getKey(), e.getValue(), spec);
+      Map<Integer, Long> offsets = AdminImpl.listOffsets(rpc, metadata, e.getKey(), e.getValue(), spec,
+          config.isolationLevel());
       for (Integer p : e.getValue()) {
         Long o = offsets.get(p);
         if (o == null) {

@@ -5,6 +5,8 @@ import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.PyralogProducer;
 import io.pyralog.client.RecordMetadata;
 import io.pyralog.client.TopicPartition;
+import io.pyralog.client.TransactionHandle;
+import io.pyralog.common.protocol.Actions;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.ApiException;
 import io.pyralog.common.errors.Errors;
@@ -12,6 +14,8 @@ import io.pyralog.common.errors.PyralogException;
 import io.pyralog.common.schema.SchemaCompatibility;
 import io.pyralog.common.schema.SchemaJson;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,11 +49,21 @@ public final class ProducerImpl implements PyralogProducer {
       new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Runnable onClose;
+  private final RpcClient rpc;
+  /** Transaction state; guarded by {@code txnLock}. */
+  private final Object txnLock = new Object();
+  private Actions.ProducerId txnProducer;
+  private boolean inTransaction;
+  /** Set when a transaction was handed off by prepareTransaction(); it ends elsewhere. */
+  private boolean handedOff;
+  private final Set<TopicPartition> txnPartitions = new HashSet<>();
+  private volatile ApiException txnError;
 
   public ProducerImpl(ClientConfig config, Connections connections, RpcClient rpc,
       MetadataCache metadata, BufferAllocator parentAllocator, Runnable onClose) {
     int id = IDS.incrementAndGet();
     this.config = config;
+    this.rpc = rpc;
     this.metadata = metadata;
     this.onClose = onClose;
     this.allocator = parentAllocator.newChildAllocator("pyralog-producer-" + id, 0,
@@ -78,6 +92,7 @@ public final class ProducerImpl implements PyralogProducer {
       }
       int partition = choosePartition(record, m);
       TopicPartition tp = new TopicPartition(record.topic(), partition);
+      addToTransaction(tp);
       int size = record.sizeInBytes();
       long ts = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
       long now = System.nanoTime();
@@ -96,7 +111,7 @@ public final class ProducerImpl implements PyralogProducer {
         }
         sender.wakeup();
       }
-      return result.future();
+      return watch(result.future());
     } catch (ApiException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -143,6 +158,7 @@ public final class ProducerImpl implements PyralogProducer {
         throw Errors.INVALID_REQUEST.exception("The root has no rows; call root.setRowCount(n) "
             + "after filling the vectors");
       }
+      addToTransaction(new TopicPartition(topic, partition));
       long size = 0;
       for (FieldVector v : root.getFieldVectors()) {
         size += v.getBufferSize();
@@ -167,9 +183,161 @@ public final class ProducerImpl implements PyralogProducer {
         throw e;
       }
       sender.wakeup();
-      return future;
+      return watch(future);
     } catch (ApiException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  // ---- transactions ---------------------------------------------------------------------------
+
+  @Override
+  public void initTransactions() {
+    ensureOpen();
+    String id = requireTransactionalId();
+    synchronized (txnLock) {
+      if (txnProducer != null) {
+        throw Errors.INVALID_TXN_STATE.exception("initTransactions() was already called");
+      }
+      txnProducer = rpc.call(Actions.INIT_TRANSACTIONS, new Actions.InitTransactions(id,
+          config.transactionTimeoutMs()), Actions.ProducerId.class);
+      sender.useTransactionalProducerId(txnProducer);
+      LOG.debug("Transactional id '{}': producer id {} epoch {}", id, txnProducer.producerId(),
+          txnProducer.producerEpoch());
+    }
+  }
+
+  @Override
+  public void beginTransaction() {
+    ensureOpen();
+    requireTransactionalId();
+    synchronized (txnLock) {
+      if (txnProducer == null) {
+        throw Errors.INVALID_TXN_STATE.exception("Call initTransactions() before "
+            + "beginTransaction()");
+      }
+      if (inTransaction) {
+        throw Errors.INVALID_TXN_STATE.exception("A transaction is already open; commit or "
+            + "abort it first");
+      }
+      if (handedOff) {
+        throw Errors.INVALID_TXN_STATE.exception("This producer handed its transaction off "
+            + "with prepareTransaction(); it ends through PyralogAdmin, and the next "
+            + "transaction needs a producer with another transactional.id");
+      }
+      inTransaction = true;
+      txnPartitions.clear();
+      txnError = null;
+    }
+  }
+
+  @Override
+  public void commitTransaction() {
+    TransactionHandle handle = flushTransaction();
+    if (handle != null) {
+      rpc.call(Actions.END_TXN, new Actions.EndTxn(handle.transactionalId(), handle.producerId(),
+          handle.producerEpoch(), true), Actions.TransactionInfo.class);
+    }
+  }
+
+  @Override
+  public TransactionHandle prepareTransaction() {
+    TransactionHandle handle = flushTransaction();
+    synchronized (txnLock) {
+      handedOff = handle != null;
+    }
+    return handle;
+  }
+
+  /** Flushes the open transaction and closes it on this side; null if it wrote nothing. */
+  private TransactionHandle flushTransaction() {
+    requireOpenTransaction();
+    flush();
+    synchronized (txnLock) {
+      ApiException error = txnError;
+      if (error != null) {
+        throw Errors.INVALID_TXN_STATE.exception("The transaction cannot commit: a send in it "
+            + "failed (" + error.error() + ": " + error.getMessage() + "); abort it");
+      }
+      inTransaction = false;
+      if (txnPartitions.isEmpty()) {
+        return null;
+      }
+      txnPartitions.clear();
+      return new TransactionHandle(config.transactionalId(), txnProducer.producerId(),
+          txnProducer.producerEpoch());
+    }
+  }
+
+  @Override
+  public void abortTransaction() {
+    requireOpenTransaction();
+    flush();
+    synchronized (txnLock) {
+      inTransaction = false;
+      boolean wrote = !txnPartitions.isEmpty();
+      txnPartitions.clear();
+      txnError = null;
+      if (wrote) {
+        rpc.call(Actions.END_TXN, new Actions.EndTxn(config.transactionalId(),
+            txnProducer.producerId(), txnProducer.producerEpoch(), false),
+            Actions.TransactionInfo.class);
+      }
+    }
+  }
+
+  /** In a transaction, adds a partition to it before the first record for it is sent. */
+  private void addToTransaction(TopicPartition tp) {
+    if (config.transactionalId() == null) {
+      return;
+    }
+    synchronized (txnLock) {
+      if (!inTransaction) {
+        throw Errors.INVALID_TXN_STATE.exception("This producer is transactional "
+            + "(transactional.id=" + config.transactionalId() + "): call beginTransaction() "
+            + "before sending");
+      }
+      if (txnPartitions.contains(tp)) {
+        return;
+      }
+      rpc.call(Actions.ADD_PARTITIONS_TO_TXN, new Actions.AddPartitionsToTxn(
+          config.transactionalId(), txnProducer.producerId(), txnProducer.producerEpoch(),
+          tp.topic(), List.of(tp.partition())), Actions.TransactionList.class);
+      txnPartitions.add(tp);
+    }
+  }
+
+  private <T> CompletableFuture<T> watch(CompletableFuture<T> future) {
+    if (config.transactionalId() != null) {
+      future.whenComplete((r, t) -> {
+        if (t != null) {
+          Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+              ? t.getCause() : t;
+          txnError = c instanceof ApiException api ? api
+              : Errors.UNKNOWN_SERVER_ERROR.exception(String.valueOf(c.getMessage()));
+        }
+      });
+    }
+    return future;
+  }
+
+  private String requireTransactionalId() {
+    String id = config.transactionalId();
+    if (id == null) {
+      throw Errors.INVALID_TXN_STATE.exception("This producer has no transactional.id; set it "
+          + "to use transactions");
+    }
+    return id;
+  }
+
+  private void requireOpenTransaction() {
+    ensureOpen();
+    requireTransactionalId();
+    synchronized (txnLock) {
+      if (!inTransaction) {
+        throw Errors.INVALID_TXN_STATE.exception("No transaction is open; call "
+            + "beginTransaction() first");
+      }
     }
   }
 

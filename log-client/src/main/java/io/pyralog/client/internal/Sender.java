@@ -102,6 +102,8 @@ final class Sender implements Runnable {
   private volatile boolean forceClose;
 
   private Actions.ProducerId producerId;
+  /** For a transactional producer: the id and epoch from init-transactions. */
+  private volatile Actions.ProducerId transactionalProducerId;
   private long nextInitNanos;
   private int initAttempts;
   private boolean reinitPending;
@@ -123,6 +125,12 @@ final class Sender implements Runnable {
     this.backoff = config.backoff();
     this.idempotent = config.idempotence();
     this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+  }
+
+  /** Sets the producer id of a transactional producer; it sends nothing before this. */
+  void useTransactionalProducerId(Actions.ProducerId id) {
+    transactionalProducerId = id;
+    wakeup();
   }
 
   void start() {
@@ -288,7 +296,7 @@ final class Sender implements Runnable {
       long now) {
     boolean retriable = error.isRetriable()
         || (error == Errors.OUT_OF_ORDER_SEQUENCE && ps.failedThisRound);
-    if (idempotent && error == Errors.UNKNOWN_PRODUCER_ID) {
+    if (idempotent && error == Errors.UNKNOWN_PRODUCER_ID && config.transactionalId() == null) {
       // The node no longer knows this producer: take a new id and resend under it.
       reinitPending = true;
       retriable = true;
@@ -366,6 +374,10 @@ final class Sender implements Runnable {
   }
 
   private void ensureProducerId(long now) {
+    if (config.transactionalId() != null) {
+      producerId = transactionalProducerId;
+      return;
+    }
     if (producerId != null || now - nextInitNanos < 0 || !hasWork()) {
       return;
     }
@@ -456,7 +468,8 @@ final class Sender implements Runnable {
       return null;
     }
     ProduceDescriptor descriptor = idempotent
-        ? new ProduceDescriptor(topic, producerId.producerId(), producerId.producerEpoch())
+        ? new ProduceDescriptor(topic, producerId.producerId(), producerId.producerEpoch(),
+            config.transactionalId())
         : new ProduceDescriptor(topic, null, null);
     try {
       s = new PutStream(connections.get(address), topic, address, m.schema(), descriptor,

@@ -100,6 +100,20 @@ public final class PyralogConfigOptions {
   public static final ConfigOption<Long> FETCH_MAX_WAIT_MS = ConfigOption.longOption(
       "fetch.max.wait.ms", 30_000L, "Upper bound on the long-poll wait a fetch may ask for.");
 
+  public static final ConfigOption<Long> TRANSACTION_MAX_TIMEOUT_MS = ConfigOption.longOption(
+      "transaction.max.timeout.ms", 3_600_000L,
+      "Largest transaction.timeout.ms a producer may ask for; init-transactions with a larger "
+          + "one is refused.");
+
+  public static final ConfigOption<Long> TRANSACTION_CHECK_INTERVAL_MS = ConfigOption.longOption(
+      "transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000L,
+      "How often the metadata leader aborts transactions open longer than their timeout and "
+          + "finishes commits or aborts a failed node left half done.");
+
+  public static final ConfigOption<Long> TRANSACTIONAL_ID_EXPIRATION_MS = ConfigOption.longOption(
+      "transactional.id.expiration.ms", 7L * 24 * 3600 * 1000,
+      "A finished transactional id unused for this long is forgotten (its producer id too).");
+
   // ---- topic defaults ------------------------------------------------------------------------
 
   public static final ConfigOption<Integer> NUM_PARTITIONS = ConfigOption.intOption(
@@ -138,6 +152,18 @@ public final class PyralogConfigOptions {
       "enable.idempotence", true,
       "Producer: number batches so that a retried batch is stored exactly once.");
 
+  public static final ConfigOption<String> TRANSACTIONAL_ID = ConfigOption.stringOption(
+      "transactional.id", null,
+      "Producer: makes the producer transactional. Records sent between beginTransaction() and "
+          + "commitTransaction() become visible to read_committed consumers together, or not at "
+          + "all. A new producer with the same id fences the old one and aborts its open "
+          + "transaction.");
+
+  public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = ConfigOption.longOption(
+      "transaction.timeout.ms", 60_000L,
+      "Producer: a transaction left open longer than this is aborted by the node. At most the "
+          + "node's transaction.max.timeout.ms.");
+
   public static final ConfigOption<Long> DELIVERY_TIMEOUT_MS = ConfigOption.longOption(
       "delivery.timeout.ms", 120_000L,
       "Producer: how long a batch may be retried before its future fails.");
@@ -160,6 +186,12 @@ public final class PyralogConfigOptions {
       "auto.offset.reset", "latest",
       "Consumer: where to start a partition that has no position and no committed offset, or "
           + "whose position is out of range: earliest, latest or none (fail).");
+
+  public static final ConfigOption<String> ISOLATION_LEVEL = ConfigOption.stringOption(
+      "isolation.level", "read_uncommitted",
+      "Consumer: read_committed returns only records of committed transactions (and records "
+          + "written outside transactions), stopping at the first offset of the oldest open "
+          + "transaction; read_uncommitted returns every stored record.");
 
   public static final ConfigOption<Boolean> FETCH_FROM_FOLLOWERS = ConfigOption.booleanOption(
       "fetch.from.followers", false,

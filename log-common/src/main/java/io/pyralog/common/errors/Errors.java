@@ -27,6 +27,12 @@ public enum Errors {
   OFFSET_OUT_OF_RANGE(false, FlightStatusCode.INVALID_ARGUMENT),
   OUT_OF_ORDER_SEQUENCE(false, FlightStatusCode.INVALID_ARGUMENT),
   UNKNOWN_PRODUCER_ID(false, FlightStatusCode.INVALID_ARGUMENT),
+  /** A newer producer with the same transactional id has started; this one must close. */
+  PRODUCER_FENCED(false, FlightStatusCode.INVALID_ARGUMENT),
+  /** The transaction is not in a state that allows the request (e.g. commit after abort). */
+  INVALID_TXN_STATE(false, FlightStatusCode.INVALID_ARGUMENT),
+  /** The transaction is still completing an earlier commit or abort; retry shortly. */
+  CONCURRENT_TRANSACTIONS(true, FlightStatusCode.UNAVAILABLE),
   NOT_LEADER(true, FlightStatusCode.UNAVAILABLE),
   NOT_ENOUGH_REPLICAS(true, FlightStatusCode.UNAVAILABLE),
   UNAVAILABLE(true, FlightStatusCode.UNAVAILABLE),

@@ -25,6 +25,17 @@ public final class Actions {
   public static final String FETCH_OFFSETS = "fetch-offsets";
   /** empty → {@link ProducerId}. */
   public static final String INIT_PRODUCER_ID = "init-producer-id";
+  /**
+   * {@link InitTransactions} → {@link ProducerId}: the producer id and a new epoch for a
+   * transactional id. An open transaction of an earlier epoch is aborted first (fencing).
+   */
+  public static final String INIT_TRANSACTIONS = "init-transactions";
+  /** {@link AddPartitionsToTxn} → empty: partitions the open transaction will write to. */
+  public static final String ADD_PARTITIONS_TO_TXN = "add-partitions-to-txn";
+  /** {@link EndTxn} → {@link TransactionInfo}: commits or aborts; idempotent. */
+  public static final String END_TXN = "end-txn";
+  /** {@link ListTransactions} → {@link TransactionList}. */
+  public static final String LIST_TRANSACTIONS = "list-transactions";
   /** empty → {@link ClusterInfo}. */
   public static final String CLUSTER_INFO = "cluster-info";
   /** empty → {@link NodeStatus}: the Raft groups of the node that answers, as it sees them. */
@@ -73,7 +84,12 @@ public final class Actions {
    * the answer is the first offset whose batch max timestamp is at or after {@code timestamp},
    * or the log end when there is none. {@code partitions} null means all.
    */
-  public record ListOffsets(String topic, List<Integer> partitions, String spec, Long timestamp) {}
+  public record ListOffsets(String topic, List<Integer> partitions, String spec, Long timestamp,
+      String isolationLevel) {
+    public ListOffsets(String topic, List<Integer> partitions, String spec, Long timestamp) {
+      this(topic, partitions, spec, timestamp, null);
+    }
+  }
 
   public record PartitionOffset(int partition, long offset, Long timestamp) {}
 
@@ -84,6 +100,27 @@ public final class Actions {
   public record FetchOffsets(String group, String topic) {}
 
   public record ProducerId(long producerId, short producerEpoch) {}
+
+  /** {@code timeoutMs} null means the node's default transaction timeout. */
+  public record InitTransactions(String transactionalId, Long timeoutMs) {}
+
+  public record AddPartitionsToTxn(String transactionalId, long producerId, short producerEpoch,
+      String topic, List<Integer> partitions) {}
+
+  public record EndTxn(String transactionalId, long producerId, short producerEpoch,
+      boolean commit) {}
+
+  /** {@code prefix} null lists all; {@code openOnly} lists only unfinished transactions. */
+  public record ListTransactions(String prefix, Boolean openOnly) {}
+
+  /**
+   * A transactional id as the coordinator sees it. {@code state} is EMPTY, ONGOING,
+   * PREPARE_COMMIT, PREPARE_ABORT, COMPLETE_COMMIT or COMPLETE_ABORT.
+   */
+  public record TransactionInfo(String transactionalId, long producerId, short producerEpoch,
+      String state, int partitions, long timeoutMs, long startedMs) {}
+
+  public record TransactionList(List<TransactionInfo> transactions) {}
 
   public record NodeInfo(int id, String host, int port) {}
 

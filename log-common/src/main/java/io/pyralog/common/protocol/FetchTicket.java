@@ -10,6 +10,10 @@ import java.util.List;
  * ready the node waits up to {@code maxWaitMs} for some (long poll); {@code maxBytes} bounds one
  * response. Reads go to the leader of each partition's replica set; with {@code allowFollower} a
  * follower serves them too, from what it has applied, which is never past the committed offset.
+ * With {@code isolationLevel} {@value #READ_COMMITTED} the read stops at the last stable offset
+ * (the first offset of the oldest open transaction) and batches of aborted transactions are
+ * skipped: the node sends them as a batch of zero rows whose {@code recordCount} says how many
+ * offsets to skip.
  */
 @PublicEvolving
 public record FetchTicket(
@@ -21,7 +25,23 @@ public record FetchTicket(
     List<String> columns,
     Long maxWaitMs,
     Long maxBytes,
-    Boolean allowFollower) {
+    Boolean allowFollower,
+    String isolationLevel) {
+
+  public static final String READ_COMMITTED = "read_committed";
+  public static final String READ_UNCOMMITTED = "read_uncommitted";
+
+  public FetchTicket(String topic, Integer partition, Long offset, Long endOffset,
+      List<FetchPartition> partitions, List<String> columns, Long maxWaitMs, Long maxBytes,
+      Boolean allowFollower) {
+    this(topic, partition, offset, endOffset, partitions, columns, maxWaitMs, maxBytes,
+        allowFollower, null);
+  }
+
+  /** Whether only committed transactional data may be returned. */
+  public boolean readCommitted() {
+    return READ_COMMITTED.equals(isolationLevel);
+  }
 
   public static final long EARLIEST = -2L;
   public static final long LATEST = -1L;

@@ -39,6 +39,14 @@ public final class StoredBatchEncoder {
    */
   public static Encoded encode(VectorSchemaRoot root, boolean raw, long appendTimeMs,
       long producerId, short producerEpoch, int baseSequence, int schemaId) {
+    return encode(root, raw, appendTimeMs, producerId, producerEpoch, baseSequence, schemaId,
+        false);
+  }
+
+  /** As above; a {@code transactional} batch carries {@link BatchHeader#ATTR_TRANSACTIONAL}. */
+  public static Encoded encode(VectorSchemaRoot root, boolean raw, long appendTimeMs,
+      long producerId, short producerEpoch, int baseSequence, int schemaId,
+      boolean transactional) {
     ExposedOutput out;
     try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
       out = new ExposedOutput((int) Math.min(Integer.MAX_VALUE - 1024,
@@ -68,7 +76,8 @@ public final class StoredBatchEncoder {
       }
     }
     Encoded encoded = new Encoded(out.array(), out.size());
-    BatchHeader.write(ByteBuffer.wrap(encoded.array(), 0, encoded.length()), 0, (short) 0, 0L,
+    BatchHeader.write(ByteBuffer.wrap(encoded.array(), 0, encoded.length()), 0,
+        transactional ? BatchHeader.ATTR_TRANSACTIONAL : (short) 0, 0L,
         rows, first, max, producerId, producerEpoch, baseSequence,
         BatchHeader.NO_TRANSACTION_ID, schemaId, encoded.payloadLength());
     return encoded;

@@ -23,7 +23,8 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The node's RocksDB: topics, consumer-group offsets, producer-id and topic-id counters, and the
+ * The node's RocksDB: topics, transactional ids, consumer-group offsets, producer-id and topic-id
+ * counters, and the
  * Raft index the metadata state machine last applied. Every apply is one atomic write batch that
  * also records that index, so a restart knows exactly which entries are already in the store.
  */
@@ -55,6 +56,7 @@ public final class MetadataStore implements Closeable {
   private static final String TOPIC = "topic/";
   private static final String GROUP = "group/";
   private static final String NODE = "node/";
+  private static final String TXN = "txn/";
   private static final byte[] LAST_APPLIED = bytes("meta/last-applied");
   private static final byte[] NEXT_TOPIC_ID = bytes("meta/next-topic-id");
   private static final byte[] NEXT_PRODUCER_ID = bytes("meta/next-producer-id");
@@ -63,6 +65,7 @@ public final class MetadataStore implements Closeable {
   private final RocksDB db;
   private final WriteOptions writeOptions;
   private final Map<String, TopicRecord> topics = new TreeMap<>();
+  private final Map<String, TransactionRecord> transactions = new TreeMap<>();
 
   public MetadataStore(Path dir) {
     loadNativeLibrary(dir.toAbsolutePath().getParent() == null ? dir : dir.toAbsolutePath()
@@ -82,11 +85,17 @@ public final class MetadataStore implements Closeable {
 
   private void loadTopics() {
     topics.clear();
+    transactions.clear();
     try (RocksIterator it = db.newIterator()) {
       byte[] prefix = bytes(TOPIC);
       for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
         TopicRecord t = Json.read(it.value(), TopicRecord.class);
         topics.put(t.name(), t);
+      }
+      prefix = bytes(TXN);
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        TransactionRecord t = Json.read(it.value(), TransactionRecord.class);
+        transactions.put(t.transactionalId(), t);
       }
     }
   }
@@ -107,6 +116,15 @@ public final class MetadataStore implements Closeable {
 
   public synchronized Map<String, TopicRecord> topics() {
     return new TreeMap<>(topics);
+  }
+
+  /** The coordinator's record of a transactional id, or null. */
+  public synchronized TransactionRecord transaction(String transactionalId) {
+    return transactions.get(transactionalId);
+  }
+
+  public synchronized List<TransactionRecord> transactions() {
+    return new ArrayList<>(transactions.values());
   }
 
   /** The client (Flight) address each node registered, by node id. */
@@ -184,6 +202,23 @@ public final class MetadataStore implements Closeable {
   public final class Update {
     private final WriteBatch batch = new WriteBatch();
     private final Map<String, TopicRecord> topicChanges = new HashMap<>();
+    private final Map<String, TransactionRecord> txnChanges = new HashMap<>();
+
+    public Update putTransaction(TransactionRecord t) {
+      put(bytes(TXN + t.transactionalId()), Json.write(t));
+      txnChanges.put(t.transactionalId(), t);
+      return this;
+    }
+
+    public Update deleteTransaction(String transactionalId) {
+      try {
+        batch.delete(bytes(TXN + transactionalId));
+      } catch (RocksDBException e) {
+        throw new IllegalStateException(e);
+      }
+      txnChanges.put(transactionalId, null);
+      return this;
+    }
 
     public Update putTopic(TopicRecord t) {
       put(bytes(TOPIC + t.name()), Json.write(t));
@@ -245,6 +280,13 @@ public final class MetadataStore implements Closeable {
             topics.remove(name);
           } else {
             topics.put(name, t);
+          }
+        });
+        txnChanges.forEach((id, t) -> {
+          if (t == null) {
+            transactions.remove(id);
+          } else {
+            transactions.put(id, t);
           }
         });
       }

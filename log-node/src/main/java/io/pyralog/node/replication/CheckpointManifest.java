@@ -1,6 +1,7 @@
 package io.pyralog.node.replication;
 
 import io.pyralog.node.storage.LogConfig;
+import io.pyralog.node.storage.TransactionIndex;
 import java.util.List;
 
 /**
@@ -13,6 +14,15 @@ record CheckpointManifest(
     List<PartitionCheckpoint> partitions,
     List<ProducerStateTable.Entry> producers) {
 
+  /** {@code openTxns} and {@code abortedTxns} are null in manifests written before transactions. */
   record PartitionCheckpoint(long topicId, String topic, int partition, long endOffset,
-      LogConfig config) {}
+      LogConfig config, List<TransactionIndex.OpenTxn> openTxns,
+      List<TransactionIndex.AbortedTxn> abortedTxns) {
+
+    /** A partition without transactions. */
+    PartitionCheckpoint(long topicId, String topic, int partition, long endOffset,
+        LogConfig config) {
+      this(topicId, topic, partition, endOffset, config, null, null);
+    }
+  }
 }

@@ -151,6 +151,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
         update.putNodeAddress(c.nodeId(), c.address());
         reply = new MetadataCommand.Reply(null, null, null, null);
       }
+      case MetadataCommand.TXN -> reply = TransactionCommands.apply(c.txn(), store, update);
       default -> reply = error(Errors.INVALID_REQUEST, "Unknown metadata command " + c.type());
     }
     update.commit(term, index);

@@ -92,6 +92,22 @@ final class ProducerStateTable {
     }
   }
 
+  /**
+   * Raises the epoch known for a producer on a partition (an abort marker under a bumped epoch):
+   * batches of older epochs, from a fenced producer, are then refused here.
+   */
+  void fence(long producerId, short epoch, long topicId, int partition) {
+    Key key = new Key(producerId, topicId, partition);
+    State s = states.get(key);
+    if (s != null && epoch <= s.epoch) {
+      return;
+    }
+    s = new State();
+    s.epoch = epoch;
+    s.lastSequence = -1;
+    states.put(key, s);
+  }
+
   void removeTopic(long topicId) {
     Iterator<Key> it = states.keySet().iterator();
     while (it.hasNext()) {

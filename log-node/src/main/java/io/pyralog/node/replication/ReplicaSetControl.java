@@ -3,7 +3,10 @@ package io.pyralog.node.replication;
 import io.pyralog.node.storage.LogConfig;
 import java.util.List;
 
-/** Builds the control entries that create and delete partitions in a replica set. */
+/**
+ * Builds the control entries that create and delete partitions in a replica set, and that end
+ * transactions in its partitions.
+ */
 public final class ReplicaSetControl {
   private ReplicaSetControl() {}
 
@@ -11,6 +14,19 @@ public final class ReplicaSetControl {
       LogConfig config) {
     return ReplicaSetEntry.createPartitions(
         new ReplicaSetEntry.PartitionSpec(topicId, topic, partitions, config));
+  }
+
+  /**
+   * Ends the transaction of {@code producerId} in the given partitions of the replica set:
+   * {@code partitions} holds [topicId, partition] pairs.
+   */
+  public static byte[] txnMarkers(long producerId, short epoch, boolean commit,
+      List<long[]> partitions) {
+    List<ReplicaSetEntry.MarkerPartition> ps = new java.util.ArrayList<>();
+    for (long[] p : partitions) {
+      ps.add(new ReplicaSetEntry.MarkerPartition(p[0], (int) p[1]));
+    }
+    return ReplicaSetEntry.txnMarkers(producerId, epoch, commit, ps);
   }
 
   public static byte[] deletePartitions(long topicId) {

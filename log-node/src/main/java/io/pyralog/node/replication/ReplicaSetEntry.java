@@ -12,6 +12,8 @@ import java.util.List;
  * BATCHES:           [1][int count] count x ([long topicId][int partition][int length][batch])
  * CREATE_PARTITIONS: [2][JSON PartitionSpec]
  * DELETE_PARTITIONS: [3][long topicId]
+ * TXN_MARKERS:       [4][long producerId][short epoch][byte commit][int count]
+ *                    count x ([long topicId][int partition])
  * </pre>
  *
  * A batch is the header plus Arrow payload of {@code BatchHeader}; its base offset is assigned
@@ -21,6 +23,7 @@ final class ReplicaSetEntry {
   static final byte BATCHES = 1;
   static final byte CREATE_PARTITIONS = 2;
   static final byte DELETE_PARTITIONS = 3;
+  static final byte TXN_MARKERS = 4;
 
   /** Bytes an entry adds per batch besides the batch itself. */
   static final int PER_BATCH_OVERHEAD = 16;
@@ -37,6 +40,20 @@ final class ReplicaSetEntry {
 
   static byte[] deletePartitions(long topicId) {
     return ByteBuffer.allocate(9).put(DELETE_PARTITIONS).putLong(topicId).array();
+  }
+
+  /** A partition a transaction marker goes to. */
+  record MarkerPartition(long topicId, int partition) {}
+
+  static byte[] txnMarkers(long producerId, short epoch, boolean commit,
+      List<MarkerPartition> partitions) {
+    ByteBuffer buf = ByteBuffer.allocate(16 + 12 * partitions.size());
+    buf.put(TXN_MARKERS).putLong(producerId).putShort(epoch).put((byte) (commit ? 1 : 0))
+        .putInt(partitions.size());
+    for (MarkerPartition p : partitions) {
+      buf.putLong(p.topicId()).putInt(p.partition());
+    }
+    return buf.array();
   }
 
   static byte[] batches(List<ReplicaSetWriter.PendingBatch> batches) {

@@ -229,6 +229,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
         replayed += log.logEndOffset() - p.endOffset();
         log.truncateTo(p.endOffset());
       }
+      log.transactions().restore(p.openTxns(), p.abortedTxns());
       t.logs.put(p.partition(), log);
     }
     if (manifest != null) {
@@ -253,6 +254,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
         case ReplicaSetEntry.BATCHES -> applyBatches(data);
         case ReplicaSetEntry.CREATE_PARTITIONS -> applyCreate(data);
         case ReplicaSetEntry.DELETE_PARTITIONS -> applyDelete(data.getLong());
+        case ReplicaSetEntry.TXN_MARKERS -> applyMarkers(data);
         default -> throw new IllegalStateException("Unknown replica set entry type " + type
             + " at index " + entry.getIndex());
       };
@@ -313,11 +315,42 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
       if (check instanceof ProducerStateTable.Reject r) {
         return AppendResult.failed(Errors.OUT_OF_ORDER_SEQUENCE.name(), r.message());
       }
+      if ((BatchHeader.attributes(batch, 0) & BatchHeader.ATTR_TRANSACTIONAL) != 0) {
+        // before the append, so that no reader sees the batch below the last stable offset
+        log.transactions().begin(producerId, log.logEndOffset());
+      }
       long base = log.append(batch);
       producers.record(producerId, epoch, topicId, partition, sequence, base, count);
       return AppendResult.ok(base, count);
     }
     return AppendResult.ok(log.append(batch), count);
+  }
+
+  /**
+   * Ends a producer's transaction in some partitions here. A commit makes its batches visible to
+   * read_committed readers; an abort lists them as aborted. An abort under a newer epoch also
+   * fences the older producer on each partition. Idempotent: a partition without an open
+   * transaction of the producer is left as it is.
+   */
+  private Message applyMarkers(ByteBuffer data) {
+    long producerId = data.getLong();
+    short epoch = data.getShort();
+    boolean commit = data.get() == 1;
+    int count = data.getInt();
+    for (int i = 0; i < count; i++) {
+      long topicId = data.getLong();
+      int partition = data.getInt();
+      PartitionLog log = partition(topicId, partition);
+      if (log == null) {
+        continue; // deleted since
+      }
+      log.transactions().end(producerId, commit, log.logEndOffset());
+      if (!commit) {
+        producers.fence(producerId, epoch, topicId, partition);
+      }
+    }
+    signal.fire();
+    return Message.EMPTY;
   }
 
   private Message applyCreate(ByteBuffer data) {
@@ -380,9 +413,12 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
     List<PartitionLog> logs = new ArrayList<>();
     for (TopicPartitions t : topics.values()) {
       for (Map.Entry<Integer, PartitionLog> e : t.logs.entrySet()) {
-        logs.add(e.getValue());
-        parts.add(new PartitionCheckpoint(t.topicId, t.topic, e.getKey(),
-            e.getValue().logEndOffset(), t.config));
+        PartitionLog log = e.getValue();
+        logs.add(log);
+        log.transactions().prune(log.logStartOffset());
+        parts.add(new PartitionCheckpoint(t.topicId, t.topic, e.getKey(), log.logEndOffset(),
+            t.config, log.transactions().openTransactions(),
+            log.transactions().abortedTransactions()));
       }
     }
     CheckpointManifest manifest = new CheckpointManifest(last.getTerm(), last.getIndex(), parts,

@@ -33,7 +33,10 @@ public record NodeConfig(
     long fetchMaxBytes,
     long fetchMaxWaitMs,
     int defaultPartitions,
-    LogConfig defaultLogConfig) {
+    LogConfig defaultLogConfig,
+    long transactionMaxTimeoutMs,
+    long transactionCheckIntervalMs,
+    long transactionalIdExpirationMs) {
 
   public static NodeConfig fromMap(Map<String, String> props) {
     int port = PORT.get(props);
@@ -67,7 +70,10 @@ public record NodeConfig(
         FETCH_MAX_WAIT_MS.get(props),
         NUM_PARTITIONS.get(props),
         new LogConfig(SEGMENT_BYTES.get(props), SEGMENT_MS.get(props), RETENTION_MS.get(props),
-            RETENTION_BYTES.get(props), INDEX_INTERVAL_BYTES.get(props)));
+            RETENTION_BYTES.get(props), INDEX_INTERVAL_BYTES.get(props)),
+        TRANSACTION_MAX_TIMEOUT_MS.get(props),
+        TRANSACTION_CHECK_INTERVAL_MS.get(props),
+        TRANSACTIONAL_ID_EXPIRATION_MS.get(props));
     c.validate();
     return c;
   }
@@ -105,6 +111,13 @@ public record NodeConfig(
         "at least 10");
     check(checkpointIntervalEntries >= 1, "checkpoint.interval.entries",
         checkpointIntervalEntries, "at least 1");
+    check(transactionMaxTimeoutMs >= 1, "transaction.max.timeout.ms", transactionMaxTimeoutMs,
+        "at least 1");
+    check(transactionCheckIntervalMs >= 10,
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+        transactionCheckIntervalMs, "at least 10");
+    check(transactionalIdExpirationMs >= 1, "transactional.id.expiration.ms",
+        transactionalIdExpirationMs, "at least 1");
     check(messageMaxBytes >= 1024, "message.max.bytes", messageMaxBytes, "at least 1024");
     check(defaultLogConfig.segmentBytes() >= 1024, "segment.bytes",
         defaultLogConfig.segmentBytes(), "at least 1024");

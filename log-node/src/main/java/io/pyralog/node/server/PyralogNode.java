@@ -89,6 +89,7 @@ public final class PyralogNode implements AutoCloseable {
   private ExecutorService flightExecutor;
   private PyralogFlightProducer flightProducer;
   private TopicAdmin admin;
+  private TransactionCoordinator transactions;
   private ClusterView clusterView;
   private ScheduledExecutorService scheduler;
   private ExecutorService electionExecutor;
@@ -163,6 +164,10 @@ public final class PyralogNode implements AutoCloseable {
     return admin;
   }
 
+  public TransactionCoordinator transactions() {
+    return transactions;
+  }
+
   public BufferAllocator allocator() {
     return allocator;
   }
@@ -226,6 +231,7 @@ public final class PyralogNode implements AutoCloseable {
       allocator = new RootAllocator();
       clusterView = new ClusterView(this);
       admin = new TopicAdmin(this);
+      transactions = new TransactionCoordinator(this, admin);
       scheduler = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "pyralog-scheduler");
         t.setDaemon(true);
@@ -244,6 +250,9 @@ public final class PyralogNode implements AutoCloseable {
       startFlight();
       scheduler.scheduleWithFixedDelay(this::enforceRetention, config.retentionCheckIntervalMs(),
           config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(this::checkTransactions,
+          config.transactionCheckIntervalMs(), config.transactionCheckIntervalMs(),
+          TimeUnit.MILLISECONDS);
       if (config.clustered() && config.autoLeaderRebalance()) {
         long interval = config.leaderImbalanceCheckIntervalMs();
         // a first look soon after start, so that leaders spread over a newly started cluster
@@ -549,6 +558,14 @@ public final class PyralogNode implements AutoCloseable {
             + " is already in use (is another node running?); pass a free --port");
       }
       throw e;
+    }
+  }
+
+  private void checkTransactions() {
+    try {
+      transactions.check();
+    } catch (RuntimeException e) {
+      LOG.warn("Transaction check failed: {}", e.toString());
     }
   }
 

@@ -6,6 +6,7 @@ import io.pyralog.common.protocol.Actions;
 import io.pyralog.common.protocol.Actions.PartitionInfo;
 import io.pyralog.common.protocol.Actions.PartitionOffset;
 import io.pyralog.common.protocol.Actions.TopicInfo;
+import io.pyralog.common.protocol.FetchTicket;
 import io.pyralog.common.protocol.Json;
 import io.pyralog.common.schema.RawSchema;
 import io.pyralog.common.schema.SchemaJson;
@@ -234,7 +235,8 @@ public final class TopicAdmin {
       requireLeader(t, p);
       long offset = switch (spec) {
         case "earliest" -> log.logStartOffset();
-        case "latest" -> log.logEndOffset();
+        case "latest" -> FetchTicket.READ_COMMITTED.equals(req.isolationLevel())
+            ? log.transactions().lastStableOffset(log.logEndOffset()) : log.logEndOffset();
         case "timestamp" -> {
           if (req.timestamp() == null) {
             throw Errors.INVALID_REQUEST.exception("list-offsets with spec 'timestamp' needs a "
@@ -373,7 +375,7 @@ public final class TopicAdmin {
         .thenApply(reply -> (Void) null);
   }
 
-  private MetadataCommand.Reply metadata(MetadataCommand command) {
+  MetadataCommand.Reply metadata(MetadataCommand command) {
     byte[] reply = await(node.groupClient(Groups.metadata()).submit(Json.write(command)))
         .toByteArray();
     MetadataCommand.Reply r = Json.read(reply, MetadataCommand.Reply.class);
@@ -383,7 +385,7 @@ public final class TopicAdmin {
     return r;
   }
 
-  private <T> T await(CompletableFuture<T> f) {
+  <T> T await(CompletableFuture<T> f) {
     try {
       return f.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

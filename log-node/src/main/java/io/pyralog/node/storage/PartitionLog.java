@@ -55,6 +55,7 @@ public final class PartitionLog implements Closeable {
   private volatile long logStartOffset;
   private volatile long logEndOffset;
   private volatile boolean directoryDirty;
+  private final TransactionIndex transactions = new TransactionIndex();
   private volatile boolean closed;
 
   private PartitionLog(Path dir, LogConfig config, LongSupplier clockMs) {
@@ -139,6 +140,11 @@ public final class PartitionLog implements Closeable {
   }
 
   /** True once the log was closed or deleted. */
+  /** Open and aborted transactions of this partition (replicated state, kept in memory). */
+  public TransactionIndex transactions() {
+    return transactions;
+  }
+
   public boolean isClosed() {
     return closed;
   }

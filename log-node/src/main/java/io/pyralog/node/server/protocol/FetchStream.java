@@ -95,6 +95,7 @@ final class FetchStream {
     long budget = Math.min(t.maxBytes() == null || t.maxBytes() <= 0
         ? node.config().fetchMaxBytes() : t.maxBytes(), node.config().fetchMaxBytes());
     long deadline = System.nanoTime() + maxWait * 1_000_000L;
+    boolean readCommitted = t.readCommitted();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(full, node.allocator())) {
       VectorSchemaRoot out = root;
       if (projection != null) {
@@ -123,13 +124,25 @@ final class FetchStream {
           if (sent >= budget || listener.isCancelled()) {
             break;
           }
-          if (p.offset > p.log.logEndOffset()) {
+          long logEnd = p.log.logEndOffset();
+          if (p.offset > logEnd) {
             continue;
           }
-          List<ByteBuffer> batches = p.log.read(p.offset, p.endOffset,
+          long end = p.endOffset;
+          if (readCommitted) {
+            end = Math.min(end, p.log.transactions().lastStableOffset(logEnd));
+            if (p.offset >= end) {
+              continue;
+            }
+          }
+          List<ByteBuffer> batches = p.log.read(p.offset, end,
               (int) Math.min(Integer.MAX_VALUE, budget - sent));
           for (ByteBuffer b : batches) {
-            sent += sendBatch(p, b, root, out);
+            if (readCommitted && isAborted(p, b)) {
+              sent += sendSkip(p, b, root, out);
+            } else {
+              sent += sendBatch(p, b, root, out);
+            }
             p.offset = BatchHeader.nextOffset(b, 0);
           }
         }
@@ -176,6 +189,32 @@ final class FetchStream {
     buf.writeBytes(json);
     listener.putNext(buf);
     return length;
+  }
+
+  private static boolean isAborted(Position p, ByteBuffer batch) {
+    return (BatchHeader.attributes(batch, 0) & BatchHeader.ATTR_TRANSACTIONAL) != 0
+        && p.log.transactions().isAborted(BatchHeader.producerId(batch, 0),
+            BatchHeader.baseOffset(batch, 0));
+  }
+
+  /**
+   * Tells a read_committed reader to step over a batch of an aborted transaction: no rows, and
+   * the batch's offsets in the metadata.
+   */
+  private int sendSkip(Position p, ByteBuffer batch, VectorSchemaRoot root,
+      VectorSchemaRoot out) {
+    root.setRowCount(0);
+    if (out != root) {
+      out.setRowCount(0);
+    }
+    FetchedBatch md = new FetchedBatch(p.partition, BatchHeader.baseOffset(batch, 0),
+        BatchHeader.recordCount(batch, 0), BatchHeader.firstTimestamp(batch, 0),
+        BatchHeader.maxTimestamp(batch, 0), p.log.logEndOffset());
+    byte[] json = Json.write(md);
+    ArrowBuf buf = node.allocator().buffer(json.length);
+    buf.writeBytes(json);
+    listener.putNext(buf);
+    return BatchHeader.SIZE;
   }
 
   private List<Integer> projection(TopicRecord topic, Schema full, List<String> columns) {

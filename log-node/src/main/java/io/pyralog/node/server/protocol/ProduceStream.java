@@ -65,12 +65,17 @@ final class ProduceStream implements Runnable {
       long producerId = BatchHeader.NO_PRODUCER_ID;
       short epoch = BatchHeader.NO_PRODUCER_EPOCH;
       String topicName;
+      String transactionalId = null;
       if (descriptor.isCommand()) {
         ProduceDescriptor d = Json.read(descriptor.getCommand(), ProduceDescriptor.class);
         topicName = d.topic();
+        transactionalId = d.transactionalId();
         if (d.producerId() != null) {
           producerId = d.producerId();
           epoch = d.producerEpoch() == null ? 0 : d.producerEpoch();
+        } else if (transactionalId != null) {
+          throw Errors.INVALID_REQUEST.exception("A transactional produce stream needs the "
+              + "producer id and epoch from init-transactions");
         }
       } else {
         topicName = PyralogFlightProducer.topicOf(descriptor);
@@ -85,7 +90,7 @@ final class ProduceStream implements Runnable {
         window.acquireUninterruptibly();
         CompletableFuture<ProduceAck> ack;
         try {
-          ack = produce(topic, raw, root, md, producerId, epoch);
+          ack = produce(topic, raw, root, md, producerId, epoch, transactionalId);
         } catch (ApiException e) {
           int partition = md == null || md.partition() == null ? -1 : md.partition();
           ack = CompletableFuture.completedFuture(ProduceAck.failed(partition,
@@ -172,7 +177,8 @@ final class ProduceStream implements Runnable {
   }
 
   private CompletableFuture<ProduceAck> produce(TopicRecord topic, boolean raw,
-      VectorSchemaRoot root, ProduceMetadata md, long producerId, short epoch) {
+      VectorSchemaRoot root, ProduceMetadata md, long producerId, short epoch,
+      String transactionalId) {
     int partition;
     if (md != null && md.partition() != null) {
       partition = md.partition();
@@ -193,9 +199,14 @@ final class ProduceStream implements Runnable {
       throw Errors.INVALID_REQUEST.exception("Idempotent producer " + producerId
           + " sent a batch without a sequence number");
     }
+    if (transactionalId != null) {
+      node.transactions().requirePartitionInTransaction(transactionalId, producerId, epoch,
+          topic, partition);
+    }
     StoredBatchEncoder.Encoded encoded = StoredBatchEncoder.encode(root, raw,
         System.currentTimeMillis(), producerId, epoch,
-        sequence == null ? BatchHeader.NO_SEQUENCE : sequence, topic.schemaId());
+        sequence == null ? BatchHeader.NO_SEQUENCE : sequence, topic.schemaId(),
+        transactionalId != null);
     int payload = encoded.payloadLength();
     if (payload > node.config().messageMaxBytes()) {
       throw Errors.RECORD_TOO_LARGE.exception("Batch of " + payload + " bytes is larger than "

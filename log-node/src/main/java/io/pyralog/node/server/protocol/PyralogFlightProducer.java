@@ -141,6 +141,13 @@ public final class PyralogFlightProducer implements FlightProducer {
         case Actions.FETCH_OFFSETS -> admin.fetchOffsets(
             Json.read(body, Actions.FetchOffsets.class));
         case Actions.INIT_PRODUCER_ID -> admin.initProducerId();
+        case Actions.INIT_TRANSACTIONS -> node.transactions().initTransactions(
+            Json.read(body, Actions.InitTransactions.class));
+        case Actions.ADD_PARTITIONS_TO_TXN -> node.transactions().addPartitions(
+            Json.read(body, Actions.AddPartitionsToTxn.class));
+        case Actions.END_TXN -> node.transactions().endTxn(Json.read(body, Actions.EndTxn.class));
+        case Actions.LIST_TRANSACTIONS -> node.transactions().list(body.length == 0 ? null
+            : Json.read(body, Actions.ListTransactions.class));
         case Actions.CLUSTER_INFO -> admin.clusterInfo();
         case Actions.NODE_STATUS -> node.clusterView().nodeStatus();
         default -> throw Errors.INVALID_REQUEST.exception("Unknown action '" + action.getType()
@@ -167,6 +174,13 @@ public final class PyralogFlightProducer implements FlightProducer {
     listener.onNext(new ActionType(Actions.COMMIT_OFFSETS, "Commit consumer group offsets"));
     listener.onNext(new ActionType(Actions.FETCH_OFFSETS, "Fetch consumer group offsets"));
     listener.onNext(new ActionType(Actions.INIT_PRODUCER_ID, "Allocate an idempotent producer id"));
+    listener.onNext(new ActionType(Actions.INIT_TRANSACTIONS,
+        "Producer id and new epoch for a transactional id; aborts its open transaction"));
+    listener.onNext(new ActionType(Actions.ADD_PARTITIONS_TO_TXN,
+        "Add partitions to the open transaction"));
+    listener.onNext(new ActionType(Actions.END_TXN, "Commit or abort a transaction"));
+    listener.onNext(new ActionType(Actions.LIST_TRANSACTIONS,
+        "Transactional ids and their state: {\"prefix\":...,\"openOnly\":true}"));
     listener.onNext(new ActionType(Actions.CLUSTER_INFO, "Nodes of the cluster"));
     listener.onNext(new ActionType(Actions.NODE_STATUS,
         "The Raft groups of this node: role, leader, term, commit and applied index"));
