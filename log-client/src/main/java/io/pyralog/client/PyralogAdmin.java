@@ -27,7 +27,10 @@ public interface PyralogAdmin {
   /** The topic's settings, schema and partitions with their leaders. */
   TopicInfo describeTopic(String topic);
 
-  /** The offset that {@code spec} names, per partition of the topic. */
+  /**
+   * The offset that {@code spec} names, per partition of the topic. When the client's {@code
+   * isolation.level} is read_committed, {@code latest} is the last stable offset.
+   */
   Map<Integer, Long> listOffsets(String topic, OffsetSpec spec);
 
   /** Stores offsets (the next offset to read) for a consumer group. */

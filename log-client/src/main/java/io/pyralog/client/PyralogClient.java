@@ -58,6 +58,12 @@ public interface PyralogClient extends AutoCloseable {
   PyralogProducer producer();
 
   /**
+   * A new producer whose settings are this client's with {@code overrides} on top, for instance
+   * its own {@code transactional.id}. It shares this client's connections.
+   */
+  PyralogProducer producer(Map<String, String> overrides);
+
+  /**
    * A new consumer. A consumer is not thread-safe: use each from one thread at a time, like
    * Kafka's. It uses this client's {@code group.id} for committed offsets.
    */

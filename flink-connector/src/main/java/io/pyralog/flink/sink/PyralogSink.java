@@ -3,12 +3,20 @@ package io.pyralog.flink.sink;
 import io.pyralog.client.PyralogClient;
 import io.pyralog.common.config.PyralogConfigOptions;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * A Flink sink (Sink V2) that writes to Pyralog topics. Build it with {@link #builder()}:
@@ -20,23 +28,30 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *         .setTopic("results")
  *         .setValueSerializationSchema(new SimpleStringSchema())
  *         .build())
- *     .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+ *     .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+ *     .setTransactionalIdPrefix("my-job")
  *     .build();
  * stream.sinkTo(sink);
  * }</pre>
+ *
+ * <p>With {@code EXACTLY_ONCE}, records become visible to {@code read_committed} readers when
+ * the checkpoint that covers them completes.
  */
-public final class PyralogSink<IN> implements Sink<IN> {
+public final class PyralogSink<IN> implements Sink<IN>, SupportsCommitter<PyralogCommittable>,
+    SupportsWriterState<IN, PyralogWriterState> {
   private static final long serialVersionUID = 1L;
 
   private final HashMap<String, String> properties;
   private final PyralogRecordSerializationSchema<IN> serializer;
   private final DeliveryGuarantee guarantee;
+  private final String transactionalIdPrefix;
 
   PyralogSink(Map<String, String> properties, PyralogRecordSerializationSchema<IN> serializer,
-      DeliveryGuarantee guarantee) {
+      DeliveryGuarantee guarantee, String transactionalIdPrefix) {
     this.properties = new HashMap<>(properties);
     this.serializer = serializer;
     this.guarantee = guarantee;
+    this.transactionalIdPrefix = transactionalIdPrefix;
   }
 
   public static <IN> PyralogSinkBuilder<IN> builder() {
@@ -48,7 +63,13 @@ public final class PyralogSink<IN> implements Sink<IN> {
   }
 
   @Override
-  public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
+  public PyralogWriter<IN> createWriter(WriterInitContext context) throws IOException {
+    return restoreWriter(context, List.of());
+  }
+
+  @Override
+  public PyralogWriter<IN> restoreWriter(WriterInitContext context,
+      Collection<PyralogWriterState> restored) throws IOException {
     try {
       int subtask = context.getTaskInfo().getIndexOfThisSubtask();
       int parallelism = context.getTaskInfo().getNumberOfParallelSubtasks();
@@ -70,7 +91,58 @@ public final class PyralogSink<IN> implements Sink<IN> {
     Map<String, String> props = new HashMap<>(properties);
     props.putIfAbsent(PyralogConfigOptions.CLIENT_ID.key(),
         "pyralog-sink-" + context.getTaskInfo().getIndexOfThisSubtask());
-    return new PyralogWriter<>(PyralogClient.create(props), serializer, guarantee,
-        context.metricGroup());
+    PyralogClient client = PyralogClient.create(props);
+    TransactionalProducers transactions = null;
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+      List<String> restoredPrefixes = new ArrayList<>();
+      restored.forEach(s -> {
+        if (s.transactionalIdPrefix() != null) {
+          restoredPrefixes.add(s.transactionalIdPrefix());
+        }
+      });
+      try {
+        transactions = new TransactionalProducers(client, transactionalIdPrefix,
+            context.getTaskInfo().getIndexOfThisSubtask(),
+            context.getTaskInfo().getNumberOfParallelSubtasks(),
+            context.getRestoredCheckpointId().orElse(0L), restoredPrefixes,
+            transactionProperties(properties));
+      } catch (RuntimeException e) {
+        client.close();
+        throw new IOException("Aborting the transactions an earlier run left open failed: "
+            + e.getMessage(), e);
+      }
+    }
+    return new PyralogWriter<>(client, serializer, guarantee, context.metricGroup(),
+        transactions, transactionalIdPrefix);
+  }
+
+  /**
+   * Producer settings of the transactions: a checkpoint's transaction must outlive the
+   * checkpoint interval plus any restart before its commit, so the default timeout is an hour,
+   * as with Flink's Kafka sink.
+   */
+  static Map<String, String> transactionProperties(Map<String, String> properties) {
+    Map<String, String> props = new HashMap<>();
+    props.put(PyralogConfigOptions.TRANSACTION_TIMEOUT_MS.key(), properties.getOrDefault(
+        PyralogConfigOptions.TRANSACTION_TIMEOUT_MS.key(), "3600000"));
+    return props;
+  }
+
+  @Override
+  public Committer<PyralogCommittable> createCommitter(CommitterInitContext context) {
+    Map<String, String> props = new HashMap<>(properties);
+    props.putIfAbsent(PyralogConfigOptions.CLIENT_ID.key(),
+        "pyralog-committer-" + context.getTaskInfo().getIndexOfThisSubtask());
+    return new PyralogCommitter(props);
+  }
+
+  @Override
+  public SimpleVersionedSerializer<PyralogCommittable> getCommittableSerializer() {
+    return new PyralogCommittableSerializer();
+  }
+
+  @Override
+  public SimpleVersionedSerializer<PyralogWriterState> getWriterStateSerializer() {
+    return new PyralogWriterState.Serializer();
   }
 }

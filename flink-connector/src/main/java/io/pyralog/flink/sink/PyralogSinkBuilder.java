@@ -11,6 +11,7 @@ public final class PyralogSinkBuilder<IN> {
   private final Map<String, String> properties = new HashMap<>();
   private PyralogRecordSerializationSchema<IN> serializer;
   private DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+  private String transactionalIdPrefix;
 
   PyralogSinkBuilder() {}
 
@@ -28,10 +29,22 @@ public final class PyralogSinkBuilder<IN> {
   /**
    * {@code AT_LEAST_ONCE} (default): every checkpoint waits for all records sent before it.
    * {@code NONE}: no waiting; records in flight at a failure may be lost.
-   * {@code EXACTLY_ONCE} is not available yet: it needs transactions in the node.
+   * {@code EXACTLY_ONCE}: each checkpoint interval writes in a transaction that commits when the
+   * checkpoint completes; needs {@link #setTransactionalIdPrefix} and checkpointing, and readers
+   * with {@code isolation.level=read_committed}.
    */
   public PyralogSinkBuilder<IN> setDeliveryGuarantee(DeliveryGuarantee guarantee) {
     this.guarantee = guarantee;
+    return this;
+  }
+
+  /**
+   * The prefix of the transactional ids of {@code EXACTLY_ONCE}: ids are {@code
+   * <prefix>-<subtask>-<n>}. It must be unique to the job: a job that starts aborts the open
+   * transactions of its prefix that it does not own.
+   */
+  public PyralogSinkBuilder<IN> setTransactionalIdPrefix(String prefix) {
+    this.transactionalIdPrefix = prefix;
     return this;
   }
 
@@ -53,10 +66,13 @@ public final class PyralogSinkBuilder<IN> {
     if (!properties.containsKey(PyralogConfigOptions.BOOTSTRAP.key())) {
       throw new IllegalStateException("No bootstrap address: call setBootstrap(\"host:port\")");
     }
-    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-      throw new IllegalArgumentException("Delivery guarantee EXACTLY_ONCE needs Pyralog "
-          + "transactions, which this version does not have yet; use AT_LEAST_ONCE");
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE
+        && (transactionalIdPrefix == null || transactionalIdPrefix.isBlank())) {
+      throw new IllegalStateException("Delivery guarantee EXACTLY_ONCE needs a transactional id "
+          + "prefix unique to the job: call setTransactionalIdPrefix(\"my-job\") (SQL: "
+          + "'sink.transactional-id-prefix')");
     }
-    return new PyralogSink<>(properties, serializer, guarantee);
+    return new PyralogSink<>(properties, serializer, guarantee,
+        guarantee == DeliveryGuarantee.EXACTLY_ONCE ? transactionalIdPrefix : null);
   }
 }

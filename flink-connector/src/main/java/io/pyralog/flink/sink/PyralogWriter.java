@@ -5,9 +5,12 @@ import io.pyralog.client.PyralogClient;
 import io.pyralog.client.PyralogProducer;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
@@ -15,13 +18,20 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 /**
  * Sends each element through one idempotent producer. With {@code AT_LEAST_ONCE} a checkpoint
  * waits until every record sent before it is acknowledged, so a restored job loses nothing; a
- * record that failed fails the job at the next element, flush or checkpoint.
+ * record that failed fails the job at the next element, flush or checkpoint. With {@code
+ * EXACTLY_ONCE} each checkpoint interval writes in its own transaction ({@link
+ * TransactionalProducers}), which the checkpoint hands to the committer.
  */
-final class PyralogWriter<IN> implements SinkWriter<IN> {
+final class PyralogWriter<IN> implements CommittingSinkWriter<IN, PyralogCommittable>,
+    StatefulSinkWriter<IN, PyralogWriterState> {
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final PyralogClient client;
+  /** The producer of AT_LEAST_ONCE and NONE; null with EXACTLY_ONCE. */
   private final PyralogProducer producer;
+  /** The transactions of EXACTLY_ONCE; null otherwise. */
+  private final TransactionalProducers transactions;
+  private final String transactionalIdPrefix;
   private final PyralogRecordSerializationSchema<IN> schema;
   private final DeliveryGuarantee guarantee;
   private final Map<String, SendErrors> errors = new ConcurrentHashMap<>();
@@ -32,9 +42,12 @@ final class PyralogWriter<IN> implements SinkWriter<IN> {
   private final Counter sendErrors;
 
   PyralogWriter(PyralogClient client, PyralogRecordSerializationSchema<IN> schema,
-      DeliveryGuarantee guarantee, SinkWriterMetricGroup metrics) {
+      DeliveryGuarantee guarantee, SinkWriterMetricGroup metrics,
+      TransactionalProducers transactions, String transactionalIdPrefix) {
     this.client = client;
-    this.producer = client.producer();
+    this.transactions = transactions;
+    this.transactionalIdPrefix = transactionalIdPrefix;
+    this.producer = transactions == null ? client.producer() : null;
     this.schema = schema;
     this.guarantee = guarantee;
     this.context = topic -> partitionCounts.computeIfAbsent(topic,
@@ -52,7 +65,8 @@ final class PyralogWriter<IN> implements SinkWriter<IN> {
       return;
     }
     int size = record.sizeInBytes();
-    producer.send(record).whenComplete((metadata, error) -> {
+    PyralogProducer p = transactions == null ? producer : transactions.producer();
+    p.send(record).whenComplete((metadata, error) -> {
       if (error != null) {
         sendErrors.inc();
         errors.computeIfAbsent(record.topic(), SendErrors::new).failed(error);
@@ -65,10 +79,34 @@ final class PyralogWriter<IN> implements SinkWriter<IN> {
 
   @Override
   public void flush(boolean endOfInput) throws IOException {
-    if (guarantee != DeliveryGuarantee.NONE || endOfInput) {
+    if (transactions == null && (guarantee != DeliveryGuarantee.NONE || endOfInput)) {
       producer.flush();
     }
     checkAsyncError();
+  }
+
+  @Override
+  public Collection<PyralogCommittable> prepareCommit() throws IOException {
+    if (transactions == null) {
+      return List.of();
+    }
+    try {
+      PyralogCommittable c = transactions.prepare();
+      checkAsyncError();
+      return c == null ? List.of() : List.of(c);
+    } catch (RuntimeException e) {
+      checkAsyncError();
+      throw new IOException("Preparing the transaction for the checkpoint failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<PyralogWriterState> snapshotState(long checkpointId) {
+    if (transactions != null) {
+      transactions.checkpointed(checkpointId);
+    }
+    return List.of(new PyralogWriterState(transactionalIdPrefix));
   }
 
   private void checkAsyncError() throws IOException {
@@ -80,9 +118,13 @@ final class PyralogWriter<IN> implements SinkWriter<IN> {
   @Override
   public void close() {
     try {
-      // after a final flush nothing is pending; after a failure or a cancel, do not hold up
-      // the restart for the whole delivery timeout (the checkpoint has what must be resent)
-      producer.close(CLOSE_TIMEOUT);
+      if (transactions != null) {
+        transactions.close();
+      } else {
+        // after a final flush nothing is pending; after a failure or a cancel, do not hold up
+        // the restart for the whole delivery timeout (the checkpoint has what must be resent)
+        producer.close(CLOSE_TIMEOUT);
+      }
     } finally {
       client.close();
     }

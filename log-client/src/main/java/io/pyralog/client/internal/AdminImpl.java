@@ -26,10 +26,13 @@ import java.util.concurrent.TimeUnit;
 public final class AdminImpl implements PyralogAdmin {
   private final RpcClient rpc;
   private final MetadataCache metadata;
+  private final String isolationLevel;
 
-  public AdminImpl(RpcClient rpc, MetadataCache metadata) {
+  /** {@code isolationLevel} read_committed makes {@code latest} the last stable offset. */
+  public AdminImpl(RpcClient rpc, MetadataCache metadata, String isolationLevel) {
     this.rpc = rpc;
     this.metadata = metadata;
+    this.isolationLevel = isolationLevel;
   }
 
   @Override
@@ -71,7 +74,7 @@ public final class AdminImpl implements PyralogAdmin {
       throw Errors.INVALID_REQUEST.exception(
           "spec is null; use OffsetSpec.earliest(), latest() or forTimestamp(ms)");
     }
-    return listOffsets(rpc, metadata, topic, null, spec);
+    return listOffsets(rpc, metadata, topic, null, spec, isolationLevel);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.pyralog.client.PyralogProducer;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.PyralogException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,14 +47,26 @@ public final class PyralogClientImpl implements PyralogClient {
     this.connections = new Connections(flightAllocator);
     this.rpc = new RpcClient(connections, this.config);
     this.metadata = new MetadataCache(rpc);
-    this.admin = new AdminImpl(rpc, metadata);
+    this.admin = new AdminImpl(rpc, metadata, this.config.readCommitted()
+        ? this.config.isolationLevel() : null);
   }
 
   @Override
   public PyralogProducer producer() {
+    return producer(Map.of());
+  }
+
+  @Override
+  public PyralogProducer producer(Map<String, String> overrides) {
     ensureOpen();
+    ClientConfig producerConfig = config;
+    if (overrides != null && !overrides.isEmpty()) {
+      Map<String, String> merged = new HashMap<>(config.raw());
+      merged.putAll(overrides);
+      producerConfig = new ClientConfig(merged);
+    }
     ProducerImpl[] self = new ProducerImpl[1];
-    ProducerImpl p = new ProducerImpl(config, connections, rpc, metadata, allocator,
+    ProducerImpl p = new ProducerImpl(producerConfig, connections, rpc, metadata, allocator,
         () -> producers.remove(self[0]));
     self[0] = p;
     producers.add(p);

@@ -1,0 +1,154 @@
+package io.pyralog.flink.sink;
+
+import io.pyralog.client.PyralogClient;
+import io.pyralog.client.PyralogProducer;
+import io.pyralog.client.TransactionHandle;
+import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.config.PyralogConfigOptions;
+import io.pyralog.common.protocol.Actions.TransactionInfo;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transactions of one exactly-once writer subtask. Each checkpoint interval writes in its
+ * own transaction, {@code <prefix>-<subtask>-<n>}, where n is one more than the checkpoint that
+ * ended the previous interval; a transaction starts with the interval's first record. At a
+ * checkpoint the transaction is flushed and handed to the committer, which commits it when the
+ * checkpoint completes.
+ *
+ * <p>On start, transactions of the prefix that a failed run left open after the checkpoint it
+ * is restored from are aborted: their records were written again or will be. Each subtask takes
+ * the ids whose subtask number, modulo the new parallelism, is its own, so that scaling down
+ * leaves none behind.
+ */
+@Internal
+public final class TransactionalProducers implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionalProducers.class);
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final PyralogClient client;
+  private final String prefix;
+  private final int subtask;
+  private final Map<String, String> producerProperties;
+  private long intervalId;
+  private PyralogProducer current;
+  private String currentId;
+
+  /**
+   * @param lastCheckpointId the checkpoint the job was restored from, or 0 on a fresh start
+   */
+  public TransactionalProducers(PyralogClient client, String prefix, int subtask,
+      int parallelism, long lastCheckpointId, Collection<String> restoredPrefixes,
+      Map<String, String> producerProperties) {
+    this.client = client;
+    this.prefix = prefix;
+    this.subtask = subtask;
+    this.producerProperties = producerProperties;
+    this.intervalId = lastCheckpointId + 1;
+    Set<String> prefixes = new LinkedHashSet<>();
+    prefixes.add(prefix);
+    prefixes.addAll(restoredPrefixes);
+    for (String p : prefixes) {
+      abortLingering(p, parallelism, lastCheckpointId);
+    }
+  }
+
+  private void abortLingering(String p, int parallelism, long lastCheckpointId) {
+    for (TransactionInfo t : client.admin().listTransactions(p + "-", true)) {
+      long[] ids = parse(p, t.transactionalId());
+      if (ids == null || ids[1] <= lastCheckpointId || ids[0] % parallelism != subtask) {
+        continue;
+      }
+      client.admin().fenceTransactionalId(t.transactionalId(), null);
+      LOG.info("Aborted transaction '{}' left open by an earlier run (restored from checkpoint "
+          + "{})", t.transactionalId(), lastCheckpointId);
+    }
+  }
+
+  /** [subtask, interval] of an id {@code <prefix>-<subtask>-<interval>}, or null. */
+  static long[] parse(String prefix, String transactionalId) {
+    if (!transactionalId.startsWith(prefix + "-")) {
+      return null;
+    }
+    String[] parts = transactionalId.substring(prefix.length() + 1).split("-");
+    if (parts.length != 2) {
+      return null;
+    }
+    try {
+      return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static String transactionalId(String prefix, int subtask, long interval) {
+    return prefix + "-" + subtask + "-" + interval;
+  }
+
+  /** The producer of the open transaction, starting one if the interval has none yet. */
+  public PyralogProducer producer() {
+    if (current == null) {
+      currentId = transactionalId(prefix, subtask, intervalId);
+      Map<String, String> props = new java.util.HashMap<>(producerProperties);
+      props.put(PyralogConfigOptions.TRANSACTIONAL_ID.key(), currentId);
+      PyralogProducer p = client.producer(props);
+      try {
+        p.initTransactions();
+        p.beginTransaction();
+      } catch (RuntimeException e) {
+        p.close(CLOSE_TIMEOUT);
+        throw e;
+      }
+      current = p;
+    }
+    return current;
+  }
+
+  /**
+   * Flushes the open transaction and hands it over for committing; null when the interval wrote
+   * nothing. Fails if a record of the transaction could not be written.
+   */
+  public PyralogCommittable prepare() {
+    if (current == null) {
+      return null;
+    }
+    PyralogProducer p = current;
+    current = null;
+    try {
+      TransactionHandle handle = p.prepareTransaction();
+      return handle == null ? null : PyralogCommittable.of(handle);
+    } finally {
+      p.close(CLOSE_TIMEOUT);
+    }
+  }
+
+  /** The next interval begins after checkpoint {@code checkpointId}. */
+  public void checkpointed(long checkpointId) {
+    intervalId = checkpointId + 1;
+  }
+
+  /**
+   * Stops the open transaction's producer and aborts the transaction, so that its partitions do
+   * not wait for its timeout if the job does not come back; a restored job would abort it too.
+   */
+  @Override
+  public void close() {
+    if (current == null) {
+      return;
+    }
+    PyralogProducer p = current;
+    current = null;
+    try {
+      p.close(Duration.ZERO);
+      client.admin().fenceTransactionalId(currentId, null);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not abort transaction '{}' on close; a restored job, or its timeout, "
+          + "aborts it: {}", currentId, e.getMessage());
+    }
+  }
+}
