@@ -109,12 +109,12 @@ class PyralogSinkITCase {
   }
 
   @Test
-  void exactlyOnceIsRefusedUntilTheNodeHasTransactions() {
+  void exactlyOnceWithoutATransactionalIdPrefixIsRefused() {
     assertThatThrownBy(() -> PyralogSink.<String>builder().setBootstrap(NODE.bootstrap())
         .setRecordSerializer(PyralogRecordSerializationSchema.<String>builder()
             .setTopic("t").setValueSerializationSchema(new SimpleStringSchema()).build())
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build())
-        .hasMessageContaining("EXACTLY_ONCE").hasMessageContaining("AT_LEAST_ONCE");
+        .hasMessageContaining("EXACTLY_ONCE").hasMessageContaining("setTransactionalIdPrefix");
   }
 
   /** Fails the job once, after some records have passed it. */

@@ -85,6 +85,29 @@ class PyralogTableITCase {
   }
 
   @Test
+  void anExactlyOnceInsertIsVisibleToReadCommittedTablesOnceCommitted() throws Exception {
+    TestTopics.create(NODE.bootstrap(), "sql-eo", 2);
+    StreamTableEnvironment t = streaming();
+    t.getConfig().set("execution.checkpointing.interval", "200 ms");
+    String bounded = "'format' = 'json', 'scan.startup.mode' = 'earliest-offset', "
+        + "'scan.bounded.mode' = 'latest-offset'";
+    t.executeSql("CREATE TABLE eo_out (id INT, name STRING)" + with("sql-eo", bounded
+        + ", 'sink.delivery-guarantee' = 'exactly-once', "
+        + "'sink.transactional-id-prefix' = 'sql-eo-job'"));
+    t.executeSql("CREATE TABLE eo_committed (id INT, name STRING)" + with("sql-eo", bounded
+        + ", 'isolation.level' = 'read_committed'"));
+    t.executeSql("INSERT INTO eo_out SELECT id, 'n' || CAST(id AS STRING) FROM "
+        + "(VALUES (1), (2), (3), (4), (5)) AS v(id)").await();
+    assertThat(collect(t, "SELECT id, name FROM eo_committed")).containsExactlyInAnyOrder(
+        Row.of(1, "n1"), Row.of(2, "n2"), Row.of(3, "n3"), Row.of(4, "n4"), Row.of(5, "n5"));
+    try (PyralogClient client = PyralogClient.create(NODE.bootstrap())) {
+      assertThat(client.admin().listTransactions("sql-eo-job-", false))
+          .isNotEmpty()
+          .allSatisfy(x -> assertThat(x.state()).isEqualTo("COMPLETE_COMMIT"));
+    }
+  }
+
+  @Test
   void headersAndTimestampAreWrittenAndReadAsMetadata() throws Exception {
     TestTopics.create(NODE.bootstrap(), "sql-meta", 1);
     StreamTableEnvironment t = streaming();
@@ -243,7 +266,8 @@ class PyralogTableITCase {
     t.executeSql("CREATE TABLE eo (a STRING)" + with("x", "'format' = 'json', "
         + "'sink.delivery-guarantee' = 'exactly-once'"));
     assertThatThrownBy(() -> t.executeSql("INSERT INTO eo VALUES ('a')"))
-        .hasStackTraceContaining("exactly-once").hasStackTraceContaining("at-least-once");
+        .hasStackTraceContaining("exactly-once")
+        .hasStackTraceContaining("sink.transactional-id-prefix");
 
     t.executeSql("CREATE TABLE keyless (a STRING, b STRING)" + with("x", "'format' = 'json', "
         + "'key.fields' = 'a'"));

@@ -200,6 +200,28 @@ class PyralogTypedTableITCase {
   }
 
   @Test
+  void anExactlyOnceInsertIntoATypedTopicCommitsItsBatchesTogether() throws Exception {
+    createWideTopic("typed-eo");
+    StreamTableEnvironment t = tables();
+    t.getConfig().set("execution.checkpointing.interval", "200 ms");
+    t.executeSql("CREATE TABLE typed_eo (id BIGINT NOT NULL, c1 STRING) WITH ("
+        + "'connector' = 'pyralog', 'bootstrap' = '" + NODE.bootstrap() + "', "
+        + "'topic' = 'typed-eo', 'sink.delivery-guarantee' = 'exactly-once', "
+        + "'sink.transactional-id-prefix' = 'typed-eo-job', 'sink.buffer-flush.max-rows' = '7')");
+    t.executeSql("CREATE TABLE typed_eo_committed (id BIGINT NOT NULL, c1 STRING) WITH ("
+        + "'connector' = 'pyralog', 'bootstrap' = '" + NODE.bootstrap() + "', "
+        + "'topic' = 'typed-eo', 'isolation.level' = 'read_committed', "
+        + "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset')");
+    t.executeSql("INSERT INTO typed_eo SELECT CAST(id AS BIGINT), 'x' || CAST(id AS STRING) "
+        + "FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)) AS "
+        + "v(id)").await();
+    List<Row> rows = collect(t, "SELECT id, c1 FROM typed_eo_committed");
+    assertThat(rows).hasSize(12);
+    assertThat(rows.stream().map(r -> (Long) r.getField(0))).containsExactlyInAnyOrder(
+        1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+  }
+
+  @Test
   void aStreamingInsertSendsAPartialBatchAfterTheFlushInterval() throws Exception {
     createWideTopic("typed-trickle");
     TestTopics.create(NODE.bootstrap(), "typed-trickle-in", 1);

@@ -3,7 +3,6 @@ package io.pyralog.flink.sink;
 import io.pyralog.client.PyralogClient;
 import io.pyralog.common.config.PyralogConfigOptions;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -94,18 +93,9 @@ public final class PyralogSink<IN> implements Sink<IN>, SupportsCommitter<Pyralo
     PyralogClient client = PyralogClient.create(props);
     TransactionalProducers transactions = null;
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-      List<String> restoredPrefixes = new ArrayList<>();
-      restored.forEach(s -> {
-        if (s.transactionalIdPrefix() != null) {
-          restoredPrefixes.add(s.transactionalIdPrefix());
-        }
-      });
       try {
-        transactions = new TransactionalProducers(client, transactionalIdPrefix,
-            context.getTaskInfo().getIndexOfThisSubtask(),
-            context.getTaskInfo().getNumberOfParallelSubtasks(),
-            context.getRestoredCheckpointId().orElse(0L), restoredPrefixes,
-            transactionProperties(properties));
+        transactions = TransactionalProducers.forWriter(client, transactionalIdPrefix, context,
+            restored, properties);
       } catch (RuntimeException e) {
         client.close();
         throw new IOException("Aborting the transactions an earlier run left open failed: "
@@ -114,18 +104,6 @@ public final class PyralogSink<IN> implements Sink<IN>, SupportsCommitter<Pyralo
     }
     return new PyralogWriter<>(client, serializer, guarantee, context.metricGroup(),
         transactions, transactionalIdPrefix);
-  }
-
-  /**
-   * Producer settings of the transactions: a checkpoint's transaction must outlive the
-   * checkpoint interval plus any restart before its commit, so the default timeout is an hour,
-   * as with Flink's Kafka sink.
-   */
-  static Map<String, String> transactionProperties(Map<String, String> properties) {
-    Map<String, String> props = new HashMap<>();
-    props.put(PyralogConfigOptions.TRANSACTION_TIMEOUT_MS.key(), properties.getOrDefault(
-        PyralogConfigOptions.TRANSACTION_TIMEOUT_MS.key(), "3600000"));
-    return props;
   }
 
   @Override

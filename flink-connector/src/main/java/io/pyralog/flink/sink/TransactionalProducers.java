@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class TransactionalProducers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalProducers.class);
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** The default transaction.timeout.ms of the sinks' transactions: one hour. */
+  public static final String DEFAULT_TIMEOUT_MS = "3600000";
 
   private final PyralogClient client;
   private final String prefix;
@@ -68,6 +70,38 @@ public final class TransactionalProducers implements AutoCloseable {
       LOG.info("Aborted transaction '{}' left open by an earlier run (restored from checkpoint "
           + "{})", t.transactionalId(), lastCheckpointId);
     }
+  }
+
+  /**
+   * The transactions of a writer that {@code context} starts or restores, with the prefixes of
+   * the restored writer states.
+   */
+  public static TransactionalProducers forWriter(PyralogClient client, String prefix,
+      org.apache.flink.api.connector.sink2.WriterInitContext context,
+      Collection<PyralogWriterState> restored, Map<String, String> properties) {
+    java.util.List<String> restoredPrefixes = new java.util.ArrayList<>();
+    for (PyralogWriterState s : restored) {
+      if (s.transactionalIdPrefix() != null) {
+        restoredPrefixes.add(s.transactionalIdPrefix());
+      }
+    }
+    return new TransactionalProducers(client, prefix,
+        context.getTaskInfo().getIndexOfThisSubtask(),
+        context.getTaskInfo().getNumberOfParallelSubtasks(),
+        context.getRestoredCheckpointId().orElse(0L), restoredPrefixes,
+        producerProperties(properties));
+  }
+
+  /**
+   * Producer settings of the transactions: a checkpoint's transaction must outlive the
+   * checkpoint interval plus any restart before its commit, so the default timeout is an hour,
+   * as with Flink's Kafka sink.
+   */
+  static Map<String, String> producerProperties(Map<String, String> properties) {
+    Map<String, String> props = new java.util.HashMap<>();
+    props.put(PyralogConfigOptions.TRANSACTION_TIMEOUT_MS.key(), properties.getOrDefault(
+        PyralogConfigOptions.TRANSACTION_TIMEOUT_MS.key(), DEFAULT_TIMEOUT_MS));
+    return props;
   }
 
   /** [subtask, interval] of an id {@code <prefix>-<subtask>-<interval>}, or null. */

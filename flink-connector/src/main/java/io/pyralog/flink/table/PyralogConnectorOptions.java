@@ -157,8 +157,23 @@ public final class PyralogConnectorOptions {
       .key("sink.delivery-guarantee").enumType(SinkDeliveryGuarantee.class)
       .defaultValue(SinkDeliveryGuarantee.AT_LEAST_ONCE)
       .withDescription("at-least-once: a checkpoint waits for every record sent before it. "
-          + "none: no waiting. exactly-once: not available yet (it needs transactions in the "
-          + "node).");
+          + "none: no waiting. exactly-once: the rows of each checkpoint interval are one "
+          + "transaction, committed when the checkpoint completes; needs "
+          + "'sink.transactional-id-prefix' and checkpointing, and readers with "
+          + "'isolation.level' = 'read_committed'.");
+
+  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions
+      .key("sink.transactional-id-prefix").stringType().noDefaultValue()
+      .withDescription("With exactly-once: the prefix of the sink's transactional ids "
+          + "(<prefix>-<subtask>-<n>). Unique to the job: a starting job aborts the open "
+          + "transactions of its prefix that it does not own.");
+
+  public static final ConfigOption<String> ISOLATION_LEVEL = ConfigOptions
+      .key("isolation.level").stringType().defaultValue("read_uncommitted")
+      .withDescription("Source: read_committed reads only committed transactional records "
+          + "(and records written outside transactions), up to the last stable offset; "
+          + "read_uncommitted reads every stored record. Same as "
+          + "'properties.isolation.level'.");
 
   public static final ConfigOption<String> SINK_PARTITIONER = ConfigOptions
       .key("sink.partitioner").stringType().defaultValue("default")

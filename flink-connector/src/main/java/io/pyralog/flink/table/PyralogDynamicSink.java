@@ -27,8 +27,8 @@ final class PyralogDynamicSink implements DynamicTableSink, SupportsWritingMetad
   /** What the factory resolved from the table's options. */
   record Spec(Map<String, String> clientProperties, String topic, DataType physicalType,
       int[] keyProjection, int[] valueProjection, String keyPrefix, boolean upsert,
-      DeliveryGuarantee guarantee, String partitioner, Integer parallelism, int bufferRows,
-      long bufferIntervalMs) {}
+      DeliveryGuarantee guarantee, String transactionalIdPrefix, String partitioner,
+      Integer parallelism, int bufferRows, long bufferIntervalMs) {}
 
   private final Spec spec;
   private final EncodingFormat<SerializationSchema<RowData>> keyFormat;
@@ -52,7 +52,7 @@ final class PyralogDynamicSink implements DynamicTableSink, SupportsWritingMetad
     if (valueFormat == null) {
       return SinkV2Provider.of(new TypedRowSink(spec.clientProperties(), spec.topic(),
           (RowType) spec.physicalType().getLogicalType(), spec.guarantee(), spec.bufferRows(),
-          spec.bufferIntervalMs()), spec.parallelism());
+          spec.bufferIntervalMs(), spec.transactionalIdPrefix()), spec.parallelism());
     }
     SerializationSchema<RowData> key = keyFormat == null ? null
         : keyFormat.createRuntimeEncoder(context, FormatTypes.project(spec.physicalType(),
@@ -66,7 +66,8 @@ final class PyralogDynamicSink implements DynamicTableSink, SupportsWritingMetad
             spec.physicalType().getLogicalType(), spec.keyProjection(), spec.valueProjection(),
             metadataPosition(ReadableMetadata.HEADERS), metadataPosition(ReadableMetadata.TIMESTAMP),
             spec.upsert(), partitioner))
-        .setDeliveryGuarantee(spec.guarantee());
+        .setDeliveryGuarantee(spec.guarantee())
+        .setTransactionalIdPrefix(spec.transactionalIdPrefix());
     spec.clientProperties().forEach(builder::setProperty);
     return SinkV2Provider.of(builder.build(), spec.parallelism());
   }

@@ -1,6 +1,7 @@
 package io.pyralog.flink.table;
 
 import static io.pyralog.flink.table.PyralogConnectorOptions.BOOTSTRAP;
+import static io.pyralog.flink.table.PyralogConnectorOptions.ISOLATION_LEVEL;
 import static io.pyralog.flink.table.PyralogConnectorOptions.DELIVERY_GUARANTEE;
 import static io.pyralog.flink.table.PyralogConnectorOptions.KEY_FIELDS;
 import static io.pyralog.flink.table.PyralogConnectorOptions.KEY_FIELDS_PREFIX;
@@ -19,6 +20,7 @@ import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_PARALLELISM;
 import static io.pyralog.flink.table.PyralogConnectorOptions.SINK_PARTITIONER;
 import static io.pyralog.flink.table.PyralogConnectorOptions.TOPIC;
 import static io.pyralog.flink.table.PyralogConnectorOptions.TOPIC_PATTERN;
+import static io.pyralog.flink.table.PyralogConnectorOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.pyralog.flink.table.PyralogConnectorOptions.VALUE_FIELDS_INCLUDE;
 import static io.pyralog.flink.table.PyralogConnectorOptions.VALUE_FORMAT;
 
@@ -77,8 +79,8 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
         KEY_FIELDS_PREFIX, VALUE_FIELDS_INCLUDE, SCAN_STARTUP_MODE, SCAN_STARTUP_SPECIFIC_OFFSETS,
         SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_BOUNDED_MODE, SCAN_BOUNDED_SPECIFIC_OFFSETS,
         SCAN_BOUNDED_TIMESTAMP_MILLIS, SCAN_TOPIC_PARTITION_DISCOVERY, DELIVERY_GUARANTEE,
-        SINK_PARTITIONER, SINK_PARALLELISM, SINK_BUFFER_FLUSH_MAX_ROWS,
-        SINK_BUFFER_FLUSH_INTERVAL);
+        TRANSACTIONAL_ID_PREFIX, ISOLATION_LEVEL, SINK_PARTITIONER, SINK_PARALLELISM,
+        SINK_BUFFER_FLUSH_MAX_ROWS, SINK_BUFFER_FLUSH_INTERVAL);
   }
 
   @Override
@@ -138,15 +140,20 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
           + "partition, so 'sink.partitioner' must be 'default'");
     }
     SinkDeliveryGuarantee guarantee = options.get(DELIVERY_GUARANTEE);
-    if (guarantee == SinkDeliveryGuarantee.EXACTLY_ONCE) {
-      throw new ValidationException("'sink.delivery-guarantee' = 'exactly-once' needs Pyralog "
-          + "transactions, which this version does not have yet; use 'at-least-once'");
+    String prefix = options.getOptional(TRANSACTIONAL_ID_PREFIX).orElse(null);
+    if (guarantee == SinkDeliveryGuarantee.EXACTLY_ONCE && (prefix == null || prefix.isBlank())) {
+      throw new ValidationException("'sink.delivery-guarantee' = 'exactly-once' needs "
+          + "'sink.transactional-id-prefix' (unique to the job) for table "
+          + context.getObjectIdentifier().asSummaryString());
     }
     PyralogDynamicSink.Spec spec = new PyralogDynamicSink.Spec(
         clientProperties(context, options), topics.get(0), context.getPhysicalRowDataType(),
         columns.key, columns.value, options.getOptional(KEY_FIELDS_PREFIX).orElse(null),
-        columns.upsert, guarantee == SinkDeliveryGuarantee.NONE ? DeliveryGuarantee.NONE
-            : DeliveryGuarantee.AT_LEAST_ONCE,
+        columns.upsert, switch (guarantee) {
+          case NONE -> DeliveryGuarantee.NONE;
+          case EXACTLY_ONCE -> DeliveryGuarantee.EXACTLY_ONCE;
+          case AT_LEAST_ONCE -> DeliveryGuarantee.AT_LEAST_ONCE;
+        }, guarantee == SinkDeliveryGuarantee.EXACTLY_ONCE ? prefix : null,
         options.get(SINK_PARTITIONER), options.getOptional(SINK_PARALLELISM).orElse(null),
         options.get(SINK_BUFFER_FLUSH_MAX_ROWS),
         options.get(SINK_BUFFER_FLUSH_INTERVAL).toMillis());
@@ -175,6 +182,9 @@ public final class PyralogDynamicTableFactory implements DynamicTableSourceFacto
       }
     });
     out.put(PyralogConfigOptions.BOOTSTRAP.key(), options.get(BOOTSTRAP));
+    if (context.getCatalogTable().getOptions().containsKey(ISOLATION_LEVEL.key())) {
+      out.put(PyralogConfigOptions.ISOLATION_LEVEL.key(), options.get(ISOLATION_LEVEL));
+    }
     return out;
   }
 

@@ -5,8 +5,14 @@ import io.pyralog.client.PyralogProducer;
 import io.pyralog.common.config.PyralogConfigOptions;
 import io.pyralog.common.protocol.Actions.TopicInfo;
 import io.pyralog.common.schema.SchemaJson;
+import io.pyralog.flink.sink.PyralogCommittable;
+import io.pyralog.flink.sink.PyralogCommittableSerializer;
+import io.pyralog.flink.sink.PyralogCommitter;
+import io.pyralog.flink.sink.PyralogWriterState;
 import io.pyralog.flink.sink.SendErrors;
+import io.pyralog.flink.sink.TransactionalProducers;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +20,17 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalType;
@@ -29,9 +41,11 @@ import org.apache.flink.types.RowKind;
  * Writes table rows to a typed topic as Arrow batches: rows gather in columns of the topic's
  * schema (matched to table columns by name) and go out as one batch per {@code rowsPerBatch}
  * rows, after {@code flushIntervalMs}, or at a checkpoint, to the partitions in turn. Topic
- * columns the table lacks are null.
+ * columns the table lacks are null. With {@code EXACTLY_ONCE} the batches of a checkpoint
+ * interval are one transaction, committed when the checkpoint completes.
  */
-final class TypedRowSink implements Sink<RowData> {
+final class TypedRowSink implements Sink<RowData>, SupportsCommitter<PyralogCommittable>,
+    SupportsWriterState<RowData, PyralogWriterState> {
   private static final long serialVersionUID = 1L;
 
   private final HashMap<String, String> clientProperties;
@@ -40,9 +54,12 @@ final class TypedRowSink implements Sink<RowData> {
   private final DeliveryGuarantee guarantee;
   private final int rowsPerBatch;
   private final long flushIntervalMs;
+  private final String transactionalIdPrefix;
 
   TypedRowSink(Map<String, String> clientProperties, String topic, RowType physical,
-      DeliveryGuarantee guarantee, int rowsPerBatch, long flushIntervalMs) {
+      DeliveryGuarantee guarantee, int rowsPerBatch, long flushIntervalMs,
+      String transactionalIdPrefix) {
+    this.transactionalIdPrefix = transactionalIdPrefix;
     this.clientProperties = new HashMap<>(clientProperties);
     this.topic = topic;
     this.physical = physical;
@@ -52,13 +69,22 @@ final class TypedRowSink implements Sink<RowData> {
   }
 
   @Override
-  public SinkWriter<RowData> createWriter(WriterInitContext context) throws IOException {
+  public Writer createWriter(WriterInitContext context) throws IOException {
+    return restoreWriter(context, List.of());
+  }
+
+  @Override
+  public Writer restoreWriter(WriterInitContext context,
+      Collection<PyralogWriterState> restored) throws IOException {
     Map<String, String> props = new HashMap<>(clientProperties);
     props.putIfAbsent(PyralogConfigOptions.CLIENT_ID.key(),
         "pyralog-sink-" + context.getTaskInfo().getIndexOfThisSubtask());
     PyralogClient client = PyralogClient.create(props);
     try {
-      return new Writer(client, context.getTaskInfo().getIndexOfThisSubtask(),
+      TransactionalProducers transactions = guarantee != DeliveryGuarantee.EXACTLY_ONCE ? null
+          : TransactionalProducers.forWriter(client, transactionalIdPrefix, context, restored,
+              clientProperties);
+      return new Writer(client, transactions, context.getTaskInfo().getIndexOfThisSubtask(),
           context.metricGroup().getNumRecordsSendCounter(), context.getProcessingTimeService());
     } catch (RuntimeException e) {
       client.close();
@@ -66,9 +92,30 @@ final class TypedRowSink implements Sink<RowData> {
     }
   }
 
-  private final class Writer implements SinkWriter<RowData> {
+  @Override
+  public Committer<PyralogCommittable> createCommitter(CommitterInitContext context) {
+    Map<String, String> props = new HashMap<>(clientProperties);
+    props.putIfAbsent(PyralogConfigOptions.CLIENT_ID.key(),
+        "pyralog-committer-" + context.getTaskInfo().getIndexOfThisSubtask());
+    return new PyralogCommitter(props);
+  }
+
+  @Override
+  public SimpleVersionedSerializer<PyralogCommittable> getCommittableSerializer() {
+    return new PyralogCommittableSerializer();
+  }
+
+  @Override
+  public SimpleVersionedSerializer<PyralogWriterState> getWriterStateSerializer() {
+    return new PyralogWriterState.Serializer();
+  }
+
+  final class Writer implements CommittingSinkWriter<RowData, PyralogCommittable>,
+      StatefulSinkWriter<RowData, PyralogWriterState> {
     private final PyralogClient client;
+    /** The producer of AT_LEAST_ONCE and NONE; null with EXACTLY_ONCE. */
     private final PyralogProducer producer;
+    private final TransactionalProducers transactions;
     private final int partitions;
     private final VectorSchemaRoot root;
     private final FieldVector[] vectors;
@@ -81,10 +128,12 @@ final class TypedRowSink implements Sink<RowData> {
     /** Which batch a pending flush timer is for; a timer of an earlier batch does nothing. */
     private long batchNumber;
 
-    Writer(PyralogClient client, int subtask, Counter recordsOut, ProcessingTimeService timers) {
+    Writer(PyralogClient client, TransactionalProducers transactions, int subtask,
+        Counter recordsOut, ProcessingTimeService timers) {
       this.client = client;
       this.timers = timers;
-      this.producer = client.producer();
+      this.transactions = transactions;
+      this.producer = transactions == null ? client.producer() : null;
       this.recordsOut = recordsOut;
       TopicInfo info = client.admin().describeTopic(topic);
       if (info.raw() || info.schema() == null) {
@@ -157,7 +206,8 @@ final class TypedRowSink implements Sink<RowData> {
       }
       root.setRowCount(rows);
       int sent = rows;
-      producer.sendBatch(topic, nextPartition, root).whenComplete((r, e) -> {
+      PyralogProducer p = transactions == null ? producer : transactions.producer();
+      p.sendBatch(topic, nextPartition, root).whenComplete((r, e) -> {
         if (e != null) {
           errors.failed(e);
         } else {
@@ -174,10 +224,34 @@ final class TypedRowSink implements Sink<RowData> {
     @Override
     public void flush(boolean endOfInput) throws IOException {
       send();
-      if (guarantee != DeliveryGuarantee.NONE || endOfInput) {
+      if (transactions == null && (guarantee != DeliveryGuarantee.NONE || endOfInput)) {
         producer.flush();
       }
       checkAsyncError();
+    }
+
+    @Override
+    public Collection<PyralogCommittable> prepareCommit() throws IOException {
+      if (transactions == null) {
+        return List.of();
+      }
+      try {
+        PyralogCommittable c = transactions.prepare();
+        checkAsyncError();
+        return c == null ? List.of() : List.of(c);
+      } catch (RuntimeException e) {
+        checkAsyncError();
+        throw new IOException("Preparing the transaction for the checkpoint failed: "
+            + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public List<PyralogWriterState> snapshotState(long checkpointId) {
+      if (transactions != null) {
+        transactions.checkpointed(checkpointId);
+      }
+      return List.of(new PyralogWriterState(transactionalIdPrefix));
     }
 
     private void checkAsyncError() throws IOException {
@@ -187,7 +261,11 @@ final class TypedRowSink implements Sink<RowData> {
     @Override
     public void close() {
       try {
-        producer.close(java.time.Duration.ofSeconds(10));
+        if (transactions != null) {
+          transactions.close();
+        } else {
+          producer.close(java.time.Duration.ofSeconds(10));
+        }
         root.close();
       } finally {
         client.close();
