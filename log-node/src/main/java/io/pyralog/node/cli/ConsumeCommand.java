@@ -7,6 +7,7 @@ import io.pyralog.client.ConsumerRecord;
 import io.pyralog.client.PyralogClient;
 import io.pyralog.client.PyralogConsumer;
 import io.pyralog.client.TopicPartition;
+import io.pyralog.common.config.PyralogConfigOptions;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions.TopicInfo;
 import io.pyralog.common.protocol.Json;
@@ -56,6 +57,12 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--group", description = "Commit the final positions to this consumer group.")
   String group;
 
+  @Option(names = "--isolation-level", paramLabel = "read_committed|read_uncommitted",
+      description = "read_committed prints only records of committed transactions (and records "
+          + "written outside transactions); with --until-end it stops at the last stable offset "
+          + "(default: read_uncommitted).")
+  String isolationLevel;
+
   @Override
   public Integer call() {
     if (!format.equals("value") && !format.equals("jsonl")) {
@@ -65,6 +72,9 @@ final class ConsumeCommand implements Callable<Integer> {
     PrintWriter out = new PrintWriter(new BufferedWriter(
         new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
     long printed = 0;
+    if (isolationLevel != null) {
+      client.properties.put(PyralogConfigOptions.ISOLATION_LEVEL.key(), isolationLevel);
+    }
     try (PyralogClient c = client.connect(); PyralogConsumer consumer = c.consumer()) {
       TopicInfo info = c.admin().describeTopic(topic);
       List<TopicPartition> parts = new ArrayList<>();

@@ -135,6 +135,31 @@ class CliITCase {
   }
 
   @Test
+  void consumeReadCommittedPrintsOnlyCommittedTransactions() throws Exception {
+    ok(null, "topic", "create", "cli-txn", "--partitions", "2");
+    try (io.pyralog.client.PyralogClient c = io.pyralog.client.PyralogClient.create(Map.of(
+        "bootstrap", CLUSTER.bootstrap(), "transactional.id", "cli-txn"));
+        io.pyralog.client.PyralogProducer p = c.producer()) {
+      p.initTransactions();
+      p.beginTransaction();
+      for (int i = 0; i < 5; i++) {
+        p.send(io.pyralog.client.ProducerRecord.ofStrings("cli-txn", "k" + i, "v" + i));
+      }
+      p.flush();
+      assertThat(ok(null, "consume", "cli-txn", "--from", "earliest", "--until-end",
+          "--isolation-level", "read_committed").stdoutLines()).isEmpty();
+      assertThat(ok(null, "consume", "cli-txn", "--from", "earliest", "--until-end")
+          .stdoutLines()).hasSize(5);
+      p.commitTransaction();
+    }
+    assertThat(ok(null, "consume", "cli-txn", "--from", "earliest", "--until-end",
+        "--isolation-level", "read_committed").stdoutLines())
+        .containsExactlyInAnyOrder("v0", "v1", "v2", "v3", "v4");
+    fails(Map.of(), "consume", "cli-txn", "--bootstrap", CLUSTER.bootstrap(),
+        "--isolation-level", "dirty");
+  }
+
+  @Test
   void produceAndConsume() throws Exception {
     ok(null, "topic", "create", "cli-data", "--partitions", "1");
     Run produced = ok("k1:v1\nk2:v:2\nnokey\n:empty-key\n", "produce", "cli-data",
