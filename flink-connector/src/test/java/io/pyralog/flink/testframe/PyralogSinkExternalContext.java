@@ -21,6 +21,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.testframe.external.ExternalSystemDataReader;
 import org.apache.flink.connector.testframe.external.sink.DataStreamSinkV2ExternalContext;
 import org.apache.flink.connector.testframe.external.sink.TestingSinkSettings;
+import org.apache.flink.streaming.api.CheckpointingMode;
 
 /** One test case's topic for Flink's sink suite, and a reader of what the sink wrote. */
 final class PyralogSinkExternalContext implements DataStreamSinkV2ExternalContext<String> {
@@ -30,12 +31,17 @@ final class PyralogSinkExternalContext implements DataStreamSinkV2ExternalContex
   private final String topic;
   private final PyralogClient client;
   private final List<PyralogConsumer> consumers = new ArrayList<>();
+  private final List<PyralogClient> readers = new ArrayList<>();
 
   PyralogSinkExternalContext(String bootstrap, String topic) {
     this.bootstrap = bootstrap;
     this.topic = topic;
     this.client = PyralogClient.create(bootstrap);
     client.admin().createTopic(NewTopic.builder(topic).partitions(PARTITIONS).build());
+  }
+
+  private static boolean exactlyOnce(TestingSinkSettings settings) {
+    return settings.getCheckpointingMode() == CheckpointingMode.EXACTLY_ONCE;
   }
 
   @Override
@@ -46,13 +52,22 @@ final class PyralogSinkExternalContext implements DataStreamSinkV2ExternalContex
             .setTopic(topic)
             .setValueSerializationSchema(new SimpleStringSchema())
             .build())
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setDeliveryGuarantee(exactlyOnce(settings) ? DeliveryGuarantee.EXACTLY_ONCE
+            : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setTransactionalIdPrefix(topic)
         .build();
   }
 
   @Override
   public ExternalSystemDataReader<String> createSinkDataReader(TestingSinkSettings settings) {
-    PyralogConsumer consumer = client.consumer();
+    PyralogClient reader = exactlyOnce(settings)
+        ? PyralogClient.create(java.util.Map.of("bootstrap", bootstrap,
+            "isolation.level", "read_committed"))
+        : client;
+    if (reader != client) {
+      readers.add(reader);
+    }
+    PyralogConsumer consumer = reader.consumer();
     consumers.add(consumer);
     List<TopicPartition> all = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
@@ -101,6 +116,7 @@ final class PyralogSinkExternalContext implements DataStreamSinkV2ExternalContex
   @Override
   public void close() {
     consumers.forEach(PyralogConsumer::close);
+    readers.forEach(PyralogClient::close);
     client.close();
   }
 

@@ -12,7 +12,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
  * Flink's own sink test suite (basic, start from savepoint, scale up and down, metrics) against
- * a real node, at the sink's at-least-once guarantee.
+ * a real node, at the sink's at-least-once and exactly-once guarantees; at exactly-once the
+ * suite reads the topic with {@code read_committed} and expects every record exactly once.
  */
 class PyralogSinkTestSuiteITCase extends SinkTestSuiteBase<String> {
   private static final AtomicInteger CASES = new AtomicInteger();
@@ -24,7 +25,8 @@ class PyralogSinkTestSuiteITCase extends SinkTestSuiteBase<String> {
   PyralogExternalSystem node = new PyralogExternalSystem();
 
   @TestSemantics
-  CheckpointingMode[] semantics = new CheckpointingMode[] {CheckpointingMode.AT_LEAST_ONCE};
+  CheckpointingMode[] semantics = new CheckpointingMode[] {CheckpointingMode.AT_LEAST_ONCE,
+      CheckpointingMode.EXACTLY_ONCE};
 
   @TestContext
   ExternalContextFactory<PyralogSinkExternalContext> contexts = testName ->
