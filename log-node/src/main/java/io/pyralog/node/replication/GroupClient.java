@@ -9,6 +9,7 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -27,7 +28,9 @@ public final class GroupClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupClient.class);
 
   private final RaftGroup group;
-  private final RaftClient client;
+  private final TimeDuration requestTimeout;
+  private final RetryPolicy retry;
+  private volatile RaftClient client;
 
   public GroupClient(RaftGroup group) {
     this(group, TimeDuration.valueOf(3, TimeUnit.SECONDS),
@@ -37,15 +40,51 @@ public final class GroupClient implements AutoCloseable {
 
   private GroupClient(RaftGroup group, TimeDuration requestTimeout, RetryPolicy retry) {
     this.group = group;
+    this.requestTimeout = requestTimeout;
+    this.retry = retry;
+    this.client = newClient();
+  }
+
+  private RaftClient newClient() {
     RaftProperties p = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, requestTimeout);
-    this.client = RaftClient.newBuilder()
+    return RaftClient.newBuilder()
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
         .setProperties(p)
         .setParameters(new Parameters())
         .setRetryPolicy(retry)
         .build();
+  }
+
+  /**
+   * Replaces a client whose ordered request window Ratis closed: after one request exhausts its
+   * retries (a group without a leader for long), every later request on it fails at once.
+   */
+  private synchronized RaftClient renew(RaftClient closed) {
+    if (client == closed) {
+      LOG.info("The Raft client of group {} was closed after a failed request; opening a new "
+          + "one", group.getGroupId());
+      client = newClient();
+      // others may still be using the old one (a blocking query): close it a while later
+      CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(() -> {
+        try {
+          closed.close();
+        } catch (IOException e) {
+          LOG.debug("Closing the old client of group {}: {}", group.getGroupId(), e.toString());
+        }
+      });
+    }
+    return client;
+  }
+
+  private static boolean isClosed(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -61,9 +100,22 @@ public final class GroupClient implements AutoCloseable {
     return client;
   }
 
-  /** Completes with the state machine's reply once the entry is committed and applied. */
+  /**
+   * Completes with the state machine's reply once the entry is committed and applied. On a
+   * client that Ratis closed, it is sent once more on a new client.
+   */
   public CompletableFuture<ByteString> submit(byte[] entry) {
-    return client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
+    RaftClient c = client;
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(entry));
+    return c.async().send(message)
+        .handle((r, t) -> {
+          if (t != null && isClosed(t)) {
+            return renew(c).async().send(message);
+          }
+          return t != null ? CompletableFuture.<RaftClientReply>failedFuture(t)
+              : CompletableFuture.completedFuture(r);
+        })
+        .thenCompose(f -> f)
         .handle((r, t) -> {
           if (t != null) {
             throw RaftSubmitter.toApi(t);

@@ -32,12 +32,18 @@ public final class ReplicaRebuild {
 
   private ReplicaRebuild() {}
 
-  /** A querier that goes through a group client of this node. */
+  /**
+   * A querier that goes through a group client of this node. A query to a given member is
+   * answered by its state machine as it is (a stale read), without the leader's read-index
+   * round: a leader elected while this member was behind is not ready to serve read-index
+   * queries until this member has caught up, which it does through these very queries. What
+   * they read (checkpoints, and stored batches up to a checkpoint) is committed.
+   */
   public static Querier over(GroupClient client) {
     return (server, query) -> {
       Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(Json.write(query)));
       RaftClientReply reply = server == null ? client.raftClient().io().sendReadOnly(message)
-          : client.raftClient().io().sendReadOnly(message, server);
+          : client.raftClient().io().sendStaleRead(message, 0, server);
       if (!reply.isSuccess()) {
         throw RaftSubmitter.toApi(reply.getException());
       }

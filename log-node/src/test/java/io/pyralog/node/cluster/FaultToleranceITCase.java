@@ -157,6 +157,120 @@ class FaultToleranceITCase {
     assertExactlyOnce(writer.acked, writer.sent);
   }
 
+  /**
+   * Transactions while partition leaders and the metadata leader (the transaction coordinator)
+   * are killed with {@code kill -9}: a read_committed reader sees every committed transaction
+   * whole and exactly once, nothing of an aborted one, and each transaction whose outcome the
+   * producer could not learn either whole or not at all.
+   */
+  @Test
+  void transactionsStayAllOrNothingWhileLeadersAreKilled() throws Exception {
+    int perTxn = 200;
+    Map<Integer, List<String>> committed = new ConcurrentHashMap<>();
+    Map<Integer, List<String>> aborted = new ConcurrentHashMap<>();
+    Map<Integer, List<String>> uncertain = new ConcurrentHashMap<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap", cluster.bootstrap());
+    config.put("request.timeout.ms", "30000");
+    config.put("delivery.timeout.ms", "60000");
+    config.put("transactional.id", "faults-txn");
+    config.put("transaction.timeout.ms", "20000");
+    Thread writer = new Thread(() -> {
+      try (PyralogClient c = PyralogClient.create(config)) {
+        PyralogProducer p = null;
+        int t = 0;
+        while (running.get()) {
+          if (p == null) {
+            try {
+              p = c.producer();
+              p.initTransactions(); // aborts what an earlier producer left open
+            } catch (ApiException e) {
+              p.close(Duration.ZERO);
+              p = null;
+              sleepMs(200);
+              continue;
+            }
+          }
+          List<String> values = new java.util.ArrayList<>();
+          for (int i = 0; i < perTxn; i++) {
+            values.add("txn" + t + "-" + i);
+          }
+          try {
+            p.beginTransaction();
+            for (String v : values) {
+              p.send(new ProducerRecord(TOPIC, null, null, v.getBytes(StandardCharsets.UTF_8)));
+            }
+            p.commitTransaction();
+            committed.put(t, values);
+          } catch (ApiException e) {
+            uncertain.put(t, values);
+            try {
+              p.abortTransaction();
+              uncertain.remove(t);
+              aborted.put(t, values);
+            } catch (RuntimeException ignored) {
+              // the outcome stays uncertain; a new producer fences and aborts what is open
+            }
+            p.close(Duration.ZERO);
+            p = null;
+          }
+          t++;
+        }
+        if (p != null) {
+          p.close();
+        }
+      }
+    }, "txn-writer");
+    writer.start();
+    try (PyralogClient admin = client()) {
+      for (int cycle = 1; cycle <= 6; cycle++) {
+        int before = committed.size();
+        Awaitility.await("transactions before kill " + cycle).atMost(Duration.ofSeconds(120))
+            .until(() -> committed.size() >= before + 3);
+        int victim = cycle % 2 == 1 ? leaderOfPartition(admin, cycle % PARTITIONS)
+            : leaderOfSet(admin, "metadata", Set.of(1, 2, 3));
+        if (victim < 0) {
+          victim = leaderOfPartition(admin, 0);
+        }
+        cluster.kill(victim);
+        int atKill = committed.size();
+        Awaitility.await("transactions after killing node " + victim)
+            .atMost(Duration.ofSeconds(120)).until(() -> committed.size() >= atKill + 3);
+        cluster.start(victim);
+      }
+    } finally {
+      running.set(false);
+      writer.join(180_000);
+    }
+    assertThat(writer.isAlive()).as("the transactional writer stopped").isFalse();
+    try (PyralogClient admin = client()) {
+      // transactions a killed coordinator left prepared, or a dropped producer left open, end
+      Awaitility.await("no transaction left open").atMost(Duration.ofSeconds(90))
+          .until(() -> admin.admin().listTransactions("faults-txn", true).isEmpty());
+    }
+    List<String> read = TopicReader.readAllStored(cluster.bootstrap(), TOPIC, PARTITIONS,
+        "read_committed").stream().map(TopicReader.Stored::value).toList();
+    assertThat(new HashSet<>(read)).as("no duplicates").hasSameSizeAs(read);
+    Set<String> seen = new HashSet<>(read);
+    Set<String> known = new HashSet<>();
+    committed.values().forEach(known::addAll);
+    aborted.values().forEach(known::addAll);
+    uncertain.values().forEach(known::addAll);
+    assertThat(known).as("every record read was sent in a transaction").containsAll(seen);
+    committed.forEach((t, values) -> assertThat(seen).as("committed transaction %d", t)
+        .containsAll(values));
+    aborted.forEach((t, values) -> assertThat(seen).as("aborted transaction %d", t)
+        .doesNotContainAnyElementsOf(values));
+    uncertain.forEach((t, values) -> {
+      long present = values.stream().filter(seen::contains).count();
+      assertThat(present).as("transaction %d is all or nothing", t).isIn(0L, (long) perTxn);
+    });
+    assertThat(committed).hasSizeGreaterThanOrEqualTo(36);
+    System.out.printf("Transactions: %d committed, %d aborted, %d of unknown outcome%n",
+        committed.size(), aborted.size(), uncertain.size());
+  }
+
   @Test
   void leadershipReturnsToThePreferredLeaderWhenItComesBack() throws Exception {
     try (PyralogClient admin = client()) {

@@ -74,9 +74,18 @@ public final class TopicReader {
 
   /** Every record of partitions {@code 0..partitions-1} with its partition and offset. */
   public static List<Stored> readAllStored(String bootstrap, String topic, int partitions) {
+    return readAllStored(bootstrap, topic, partitions, "read_uncommitted");
+  }
+
+  /**
+   * As above, at an isolation level: read_committed reads committed records up to the last
+   * stable offsets.
+   */
+  public static List<Stored> readAllStored(String bootstrap, String topic, int partitions,
+      String isolationLevel) {
     List<Stored> values = new ArrayList<>();
     try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", bootstrap,
-        "request.timeout.ms", "30000"));
+        "request.timeout.ms", "30000", "isolation.level", isolationLevel));
         PyralogConsumer consumer = client.consumer()) {
       List<TopicPartition> parts = new ArrayList<>();
       for (int p = 0; p < partitions; p++) {
