@@ -84,8 +84,16 @@ class IdempotentProducerITCase {
    */
   static List<ProduceAck> put(BufferAllocator allocator, FlightClient client, String topic,
       ProducerId producer, Batch... batches) throws Exception {
+    return put(allocator, client, topic, producer, null, batches);
+  }
+
+  /** As above, on a stream of the transactional id's open transaction when it is not null. */
+  static List<ProduceAck> put(BufferAllocator allocator, FlightClient client, String topic,
+      ProducerId producer, String transactionalId, Batch... batches) throws Exception {
     String descriptor = "{\"topic\":\"" + topic + "\",\"producerId\":" + producer.producerId()
-        + ",\"producerEpoch\":" + producer.producerEpoch() + "}";
+        + ",\"producerEpoch\":" + producer.producerEpoch()
+        + (transactionalId == null ? "" : ",\"transactionalId\":\"" + transactionalId + "\"")
+        + "}";
     List<ProduceAck> acks = new ArrayList<>();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
       SyncPutListener listener = new SyncPutListener();

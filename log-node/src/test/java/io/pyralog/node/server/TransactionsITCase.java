@@ -287,6 +287,49 @@ class TransactionsITCase {
         values("kept-", 60));
   }
 
+  /**
+   * A plain Flight client that writes on a transactional stream without adding the partition to
+   * the transaction, or under a fenced epoch, gets an error ack; the node stays up and stores
+   * nothing of those batches.
+   */
+  @Test
+  void aTransactionalBatchOutsideTheOpenTransactionIsRefused() throws Exception {
+    try (org.apache.arrow.memory.BufferAllocator allocator =
+            new org.apache.arrow.memory.RootAllocator();
+        org.apache.arrow.flight.FlightClient flight =
+            IdempotentProducerITCase.connect(allocator, CLUSTER.port());
+        PyralogClient c = client()) {
+      IdempotentProducerITCase.createTopic(flight, "txn-raw");
+      TransactionHandle h = c.admin().fenceTransactionalId("tx-raw", null);
+      io.pyralog.common.protocol.Actions.ProducerId id =
+          new io.pyralog.common.protocol.Actions.ProducerId(h.producerId(), h.producerEpoch());
+      var refused = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw",
+          new IdempotentProducerITCase.Batch(0, 1, 3));
+      assertThat(refused).singleElement().satisfies(a -> {
+        assertThat(a.error()).isEqualTo("INVALID_TXN_STATE");
+        assertThat(a.message()).contains("add-partitions-to-txn");
+      });
+      IdempotentProducerITCase.action(flight, "add-partitions-to-txn",
+          "{\"transactionalId\":\"tx-raw\",\"producerId\":" + h.producerId()
+              + ",\"producerEpoch\":" + h.producerEpoch()
+              + ",\"topic\":\"txn-raw\",\"partitions\":[1]}");
+      var stored = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw",
+          new IdempotentProducerITCase.Batch(0, 10, 3));
+      assertThat(stored).singleElement().satisfies(a -> assertThat(a.error()).isNull());
+      TransactionHandle newer = c.admin().fenceTransactionalId("tx-raw", null); // aborts it
+      var fenced = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw",
+          new IdempotentProducerITCase.Batch(1, 20, 3));
+      assertThat(fenced).singleElement().satisfies(a ->
+          assertThat(a.error()).isEqualTo("PRODUCER_FENCED"));
+      assertThat(newer.producerEpoch()).isGreaterThan(h.producerEpoch());
+      // nothing of the refused batches is stored; the aborted one is stored but never committed
+      assertThat(IdempotentProducerITCase.readPartition(flight, "txn-raw"))
+          .extracting(IdempotentProducerITCase.Fetched::ids)
+          .containsExactly(List.of(10L, 11L, 12L));
+      assertThat(c.admin().listTopics()).isNotEmpty(); // the node still answers
+    }
+  }
+
   @Test
   void misuseGetsAClearError() throws Exception {
     String topic = "txn-misuse";
