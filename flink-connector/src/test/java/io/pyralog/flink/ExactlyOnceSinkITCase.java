@@ -2,25 +2,17 @@ package io.pyralog.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pyralog.client.ArrowBatch;
-import io.pyralog.client.ConsumerBatches;
-import io.pyralog.client.ConsumerRecord;
 import io.pyralog.client.PyralogClient;
-import io.pyralog.client.PyralogConsumer;
-import io.pyralog.client.TopicPartition;
 import io.pyralog.common.protocol.Actions.TransactionInfo;
 import io.pyralog.flink.sink.PyralogRecordSerializationSchema;
 import io.pyralog.flink.sink.PyralogSink;
 import io.pyralog.flink.source.OffsetsInitializer;
 import io.pyralog.flink.source.PyralogSource;
 import io.pyralog.node.testing.PyralogClusterExtension;
-import java.nio.charset.StandardCharsets;
+import io.pyralog.node.testing.TopicReader;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -128,30 +120,8 @@ class ExactlyOnceSinkITCase {
 
   /** Every value of the topic, read from the start up to the end offsets of its isolation. */
   private static List<String> read(String topic, String isolation) {
-    List<String> values = new ArrayList<>();
-    try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", NODE.bootstrap(),
-        "isolation.level", isolation));
-        PyralogConsumer consumer = client.consumer()) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (int p = 0; p < PARTITIONS; p++) {
-        parts.add(new TopicPartition(topic, p));
-      }
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        assertThat(System.nanoTime()).as("read back within 60 s").isLessThan(deadline);
-        try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(200))) {
-          for (ArrowBatch b : batches.batches()) {
-            for (ConsumerRecord r : b.records()) {
-              values.add(new String(r.value(), StandardCharsets.UTF_8));
-            }
-          }
-        }
-      }
-    }
-    return values;
+    return TopicReader.readAllStored(NODE.bootstrap(), topic, PARTITIONS, isolation).stream()
+        .map(TopicReader.Stored::value).toList();
   }
 
   /**

@@ -27,6 +27,15 @@ public final class PyralogCommitter implements Committer<PyralogCommittable> {
     this.client = PyralogClient.create(properties);
   }
 
+  /** The committer of a sink subtask, with its own client id unless one is set. */
+  public static PyralogCommitter create(Map<String, String> properties,
+      org.apache.flink.api.connector.sink2.CommitterInitContext context) {
+    Map<String, String> props = new java.util.HashMap<>(properties);
+    props.putIfAbsent(io.pyralog.common.config.PyralogConfigOptions.CLIENT_ID.key(),
+        "pyralog-committer-" + context.getTaskInfo().getIndexOfThisSubtask());
+    return new PyralogCommitter(props);
+  }
+
   @Override
   public void commit(Collection<CommitRequest<PyralogCommittable>> requests) {
     for (CommitRequest<PyralogCommittable> request : requests) {

@@ -108,10 +108,7 @@ public final class PyralogSink<IN> implements Sink<IN>, SupportsCommitter<Pyralo
 
   @Override
   public Committer<PyralogCommittable> createCommitter(CommitterInitContext context) {
-    Map<String, String> props = new HashMap<>(properties);
-    props.putIfAbsent(PyralogConfigOptions.CLIENT_ID.key(),
-        "pyralog-committer-" + context.getTaskInfo().getIndexOfThisSubtask());
-    return new PyralogCommitter(props);
+    return PyralogCommitter.create(properties, context);
   }
 
   @Override

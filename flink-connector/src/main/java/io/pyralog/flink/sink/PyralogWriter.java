@@ -87,26 +87,13 @@ final class PyralogWriter<IN> implements CommittingSinkWriter<IN, PyralogCommitt
 
   @Override
   public Collection<PyralogCommittable> prepareCommit() throws IOException {
-    if (transactions == null) {
-      return List.of();
-    }
-    try {
-      PyralogCommittable c = transactions.prepare();
-      checkAsyncError();
-      return c == null ? List.of() : List.of(c);
-    } catch (RuntimeException e) {
-      checkAsyncError();
-      throw new IOException("Preparing the transaction for the checkpoint failed: "
-          + e.getMessage(), e);
-    }
+    return TransactionalProducers.prepareCommit(transactions, this::checkAsyncError);
   }
 
   @Override
   public List<PyralogWriterState> snapshotState(long checkpointId) {
-    if (transactions != null) {
-      transactions.checkpointed(checkpointId);
-    }
-    return List.of(new PyralogWriterState(transactionalIdPrefix));
+    return TransactionalProducers.snapshotState(transactions, transactionalIdPrefix,
+        checkpointId);
   }
 
   private void checkAsyncError() throws IOException {

@@ -161,6 +161,41 @@ public final class TransactionalProducers implements AutoCloseable {
     }
   }
 
+  /** Throws a writer's first asynchronous send failure, if any. */
+  @FunctionalInterface
+  public interface ErrorCheck {
+    void check() throws java.io.IOException;
+  }
+
+  /**
+   * A writer's {@code prepareCommit}: the committable of the open transaction of {@code
+   * transactions} (none without transactions, or when the interval wrote nothing).
+   */
+  public static java.util.Collection<PyralogCommittable> prepareCommit(
+      TransactionalProducers transactions, ErrorCheck errors) throws java.io.IOException {
+    if (transactions == null) {
+      return java.util.List.of();
+    }
+    try {
+      PyralogCommittable c = transactions.prepare();
+      errors.check();
+      return c == null ? java.util.List.of() : java.util.List.of(c);
+    } catch (RuntimeException e) {
+      errors.check();
+      throw new java.io.IOException("Preparing the transaction for the checkpoint failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** A writer's {@code snapshotState}: its prefix, after moving to the next interval. */
+  public static java.util.List<PyralogWriterState> snapshotState(
+      TransactionalProducers transactions, String prefix, long checkpointId) {
+    if (transactions != null) {
+      transactions.checkpointed(checkpointId);
+    }
+    return java.util.List.of(new PyralogWriterState(prefix));
+  }
+
   /** The next interval begins after checkpoint {@code checkpointId}. */
   public void checkpointed(long checkpointId) {
     intervalId = checkpointId + 1;

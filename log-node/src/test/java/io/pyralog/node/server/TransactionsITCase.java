@@ -3,9 +3,6 @@ package io.pyralog.node.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pyralog.client.ArrowBatch;
-import io.pyralog.client.ConsumerBatches;
-import io.pyralog.client.ConsumerRecord;
 import io.pyralog.client.NewTopic;
 import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.PyralogClient;
@@ -17,14 +14,13 @@ import io.pyralog.common.errors.ApiException;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions.TransactionInfo;
 import io.pyralog.node.testing.PyralogClusterExtension;
-import java.nio.charset.StandardCharsets;
+import io.pyralog.node.testing.TopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -82,29 +78,8 @@ class TransactionsITCase {
    * offsets (which, for read_committed, are the last stable offsets).
    */
   private static List<String> read(String topic, String isolation) {
-    List<String> values = new ArrayList<>();
-    try (PyralogClient c = client("isolation.level", isolation);
-        PyralogConsumer consumer = c.consumer()) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (int p = 0; p < PARTITIONS; p++) {
-        parts.add(new TopicPartition(topic, p));
-      }
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        assertThat(System.nanoTime()).as("read back within 30 s").isLessThan(deadline);
-        try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(200))) {
-          for (ArrowBatch b : batches.batches()) {
-            for (ConsumerRecord r : b.records()) {
-              values.add(new String(r.value(), StandardCharsets.UTF_8));
-            }
-          }
-        }
-      }
-    }
-    return values;
+    return TopicReader.readAllStored(CLUSTER.bootstrap(), topic, PARTITIONS, isolation).stream()
+        .map(TopicReader.Stored::value).toList();
   }
 
   private static Map<TopicPartition, Long> endOffsets(String topic, String isolation) {

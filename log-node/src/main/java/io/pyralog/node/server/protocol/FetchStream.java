@@ -181,14 +181,19 @@ final class FetchStream {
     if (out != root) {
       out.setRowCount(root.getRowCount());
     }
+    listener.putNext(metadata(p, batch));
+    return length;
+  }
+
+  /** The app metadata sent with a batch: where it sits in its partition. */
+  private ArrowBuf metadata(Position p, ByteBuffer batch) {
     FetchedBatch md = new FetchedBatch(p.partition, BatchHeader.baseOffset(batch, 0),
         BatchHeader.recordCount(batch, 0), BatchHeader.firstTimestamp(batch, 0),
         BatchHeader.maxTimestamp(batch, 0), p.log.logEndOffset());
     byte[] json = Json.write(md);
     ArrowBuf buf = node.allocator().buffer(json.length);
     buf.writeBytes(json);
-    listener.putNext(buf);
-    return length;
+    return buf;
   }
 
   private static boolean isAborted(Position p, ByteBuffer batch) {
@@ -207,13 +212,7 @@ final class FetchStream {
     if (out != root) {
       out.setRowCount(0);
     }
-    FetchedBatch md = new FetchedBatch(p.partition, BatchHeader.baseOffset(batch, 0),
-        BatchHeader.recordCount(batch, 0), BatchHeader.firstTimestamp(batch, 0),
-        BatchHeader.maxTimestamp(batch, 0), p.log.logEndOffset());
-    byte[] json = Json.write(md);
-    ArrowBuf buf = node.allocator().buffer(json.length);
-    buf.writeBytes(json);
-    listener.putNext(buf);
+    listener.putNext(metadata(p, batch));
     return BatchHeader.SIZE;
   }
 
