@@ -4,7 +4,7 @@
 # and the Flink sink at exactly-once against at-least-once. Prints each figure and its ratio.
 #
 #   benchmarks/flink.sh                full run: 3 repetitions of 5,000,000 rows and records,
-#                                      roughly 15 minutes; appends to benchmarks/RESULTS.md,
+#                                      about 5 minutes; appends to benchmarks/RESULTS.md,
 #                                      writes benchmarks/results/flink-latest.json
 #   benchmarks/flink.sh --quick        1 repetition of 200,000 rows and 300,000 records, a few
 #                                      minutes, to check the workloads run; its report stays in

@@ -160,8 +160,10 @@ public final class FlinkBench {
     if (!Files.exists(resultsMd)) {
       Files.writeString(resultsMd, "# Benchmark results\n\n", StandardCharsets.UTF_8);
     }
-    Files.writeString(resultsMd, FlinkReport.markdown(projections, sinks, heading, machine,
-            opts.getOrDefault("--settings", ""), runs.problems()),
+    String existing = Files.readString(resultsMd, StandardCharsets.UTF_8);
+    String separator = existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+    Files.writeString(resultsMd, separator + FlinkReport.markdown(projections, sinks, heading,
+            machine, opts.getOrDefault("--settings", ""), runs.problems()),
         StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     Path json = Path.of(required(opts, "--latest-json"));
     Files.createDirectories(json.toAbsolutePath().getParent());
