@@ -300,9 +300,11 @@ public final class ProducerImpl implements PyralogProducer {
       if (txnPartitions.contains(tp)) {
         return;
       }
-      rpc.call(Actions.ADD_PARTITIONS_TO_TXN, new Actions.AddPartitionsToTxn(
-          config.transactionalId(), txnProducer.producerId(), txnProducer.producerEpoch(),
-          tp.topic(), List.of(tp.partition())), Actions.TransactionList.class);
+      Actions.TransactionList added = rpc.call(Actions.ADD_PARTITIONS_TO_TXN,
+          new Actions.AddPartitionsToTxn(config.transactionalId(), txnProducer.producerId(),
+              txnProducer.producerEpoch(), tp.topic(), List.of(tp.partition())),
+          Actions.TransactionList.class);
+      sender.useTransactionNumber(added.transactions().get(0).transactionNumber());
       txnPartitions.add(tp);
     }
   }

@@ -104,6 +104,11 @@ final class Sender implements Runnable {
   private Actions.ProducerId producerId;
   /** For a transactional producer: the id and epoch from init-transactions. */
   private volatile Actions.ProducerId transactionalProducerId;
+  /**
+   * For a transactional producer: the number of the open transaction. Every batch the sender has
+   * belongs to it: a commit or abort waits until all batches are done before the next begins.
+   */
+  private volatile long transactionNumber = -1;
   private long nextInitNanos;
   private int initAttempts;
   private boolean reinitPending;
@@ -125,6 +130,11 @@ final class Sender implements Runnable {
     this.backoff = config.backoff();
     this.idempotent = config.idempotence();
     this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+  }
+
+  /** Sets the number of the transaction that the batches from now on belong to. */
+  void useTransactionNumber(long number) {
+    transactionNumber = number;
   }
 
   /** Sets the producer id of a transactional producer; it sends nothing before this. */
@@ -494,7 +504,8 @@ final class Sender implements Runnable {
     b.attempts++;
     b.lastSentNanos = now;
     byte[] md = Json.write(new ProduceMetadata(ps.tp.partition(),
-        idempotent ? Integer.valueOf(b.sequence) : null));
+        idempotent ? Integer.valueOf(b.sequence) : null,
+        config.transactionalId() == null ? null : transactionNumber));
     if (s.send(new PutStream.InFlight(b, ps), md)) {
       ps.stream = s;
       ps.outstanding++;

@@ -115,10 +115,11 @@ public final class Actions {
 
   /**
    * A transactional id as the coordinator sees it. {@code state} is EMPTY, ONGOING,
-   * PREPARE_COMMIT, PREPARE_ABORT, COMPLETE_COMMIT or COMPLETE_ABORT.
+   * PREPARE_COMMIT, PREPARE_ABORT, COMPLETE_COMMIT or COMPLETE_ABORT. {@code
+   * transactionNumber} counts the id's transactions: it grows by one each time one begins.
    */
   public record TransactionInfo(String transactionalId, long producerId, short producerEpoch,
-      String state, int partitions, long timeoutMs, long startedMs) {}
+      String state, int partitions, long timeoutMs, long startedMs, long transactionNumber) {}
 
   public record TransactionList(List<TransactionInfo> transactions) {}
 

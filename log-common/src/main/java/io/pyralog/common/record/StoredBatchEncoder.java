@@ -40,13 +40,17 @@ public final class StoredBatchEncoder {
   public static Encoded encode(VectorSchemaRoot root, boolean raw, long appendTimeMs,
       long producerId, short producerEpoch, int baseSequence, int schemaId) {
     return encode(root, raw, appendTimeMs, producerId, producerEpoch, baseSequence, schemaId,
-        false);
+        BatchHeader.NO_TRANSACTION_ID);
   }
 
-  /** As above; a {@code transactional} batch carries {@link BatchHeader#ATTR_TRANSACTIONAL}. */
+  /**
+   * As above; a batch of transaction {@code transactionNumber} (not {@link
+   * BatchHeader#NO_TRANSACTION_ID}) carries {@link BatchHeader#ATTR_TRANSACTIONAL} and the number.
+   */
   public static Encoded encode(VectorSchemaRoot root, boolean raw, long appendTimeMs,
       long producerId, short producerEpoch, int baseSequence, int schemaId,
-      boolean transactional) {
+      long transactionNumber) {
+    boolean transactional = transactionNumber != BatchHeader.NO_TRANSACTION_ID;
     ExposedOutput out;
     try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
       out = new ExposedOutput((int) Math.min(Integer.MAX_VALUE - 1024,
@@ -79,7 +83,7 @@ public final class StoredBatchEncoder {
     BatchHeader.write(ByteBuffer.wrap(encoded.array(), 0, encoded.length()), 0,
         transactional ? BatchHeader.ATTR_TRANSACTIONAL : (short) 0, 0L,
         rows, first, max, producerId, producerEpoch, baseSequence,
-        BatchHeader.NO_TRANSACTION_ID, schemaId, encoded.payloadLength());
+        transactionNumber, schemaId, encoded.payloadLength());
     return encoded;
   }
 

@@ -5,7 +5,10 @@ import java.util.List;
 /**
  * A transactional id as the coordinator (the metadata group) stores it: its producer id and
  * current epoch, the state of its latest transaction and the partitions that transaction wrote
- * to. Timestamps are the metadata leader's clock when the command was submitted.
+ * to. Timestamps are the metadata leader's clock when the command was submitted. {@code
+ * transactionNumber} grows by one each time a transaction of the id begins; the batches and the
+ * markers of a transaction carry it, so that a marker of an earlier transaction that arrives
+ * late at a partition cannot end a later one there.
  */
 public record TransactionRecord(
     String transactionalId,
@@ -15,7 +18,8 @@ public record TransactionRecord(
     List<TxnPartition> partitions,
     long timeoutMs,
     long startedMs,
-    long updatedMs) {
+    long updatedMs,
+    long transactionNumber) {
 
   /** The life cycle of one transaction. */
   public enum State {
@@ -45,7 +49,13 @@ public record TransactionRecord(
   public TransactionRecord with(State newState, short newEpoch, List<TxnPartition> newPartitions,
       long newStartedMs, long nowMs) {
     return new TransactionRecord(transactionalId, producerId, newEpoch, newState, newPartitions,
-        timeoutMs, newStartedMs, nowMs);
+        timeoutMs, newStartedMs, nowMs, transactionNumber);
+  }
+
+  /** The same id with its next transaction begun. */
+  public TransactionRecord begin(List<TxnPartition> newPartitions, long nowMs) {
+    return new TransactionRecord(transactionalId, producerId, producerEpoch, State.ONGOING,
+        newPartitions, timeoutMs, nowMs, nowMs, transactionNumber + 1);
   }
 
   public boolean contains(long topicId, int partition) {

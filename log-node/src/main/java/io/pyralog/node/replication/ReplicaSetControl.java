@@ -20,13 +20,13 @@ public final class ReplicaSetControl {
    * Ends the transaction of {@code producerId} in the given partitions of the replica set:
    * {@code partitions} holds [topicId, partition] pairs.
    */
-  public static byte[] txnMarkers(long producerId, short epoch, boolean commit,
-      List<long[]> partitions) {
+  public static byte[] txnMarkers(long producerId, short epoch, long transactionNumber,
+      boolean commit, List<long[]> partitions) {
     List<ReplicaSetEntry.MarkerPartition> ps = new java.util.ArrayList<>();
     for (long[] p : partitions) {
       ps.add(new ReplicaSetEntry.MarkerPartition(p[0], (int) p[1]));
     }
-    return ReplicaSetEntry.txnMarkers(producerId, epoch, commit, ps);
+    return ReplicaSetEntry.txnMarkers(producerId, epoch, transactionNumber, commit, ps);
   }
 
   public static byte[] deletePartitions(long topicId) {

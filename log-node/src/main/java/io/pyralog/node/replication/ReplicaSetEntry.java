@@ -12,7 +12,7 @@ import java.util.List;
  * BATCHES:           [1][int count] count x ([long topicId][int partition][int length][batch])
  * CREATE_PARTITIONS: [2][JSON PartitionSpec]
  * DELETE_PARTITIONS: [3][long topicId]
- * TXN_MARKERS:       [4][long producerId][short epoch][byte commit][int count]
+ * TXN_MARKERS:       [4][long producerId][short epoch][long transaction][byte commit][int count]
  *                    count x ([long topicId][int partition])
  * </pre>
  *
@@ -45,11 +45,11 @@ final class ReplicaSetEntry {
   /** A partition a transaction marker goes to. */
   record MarkerPartition(long topicId, int partition) {}
 
-  static byte[] txnMarkers(long producerId, short epoch, boolean commit,
+  static byte[] txnMarkers(long producerId, short epoch, long transactionNumber, boolean commit,
       List<MarkerPartition> partitions) {
-    ByteBuffer buf = ByteBuffer.allocate(16 + 12 * partitions.size());
-    buf.put(TXN_MARKERS).putLong(producerId).putShort(epoch).put((byte) (commit ? 1 : 0))
-        .putInt(partitions.size());
+    ByteBuffer buf = ByteBuffer.allocate(24 + 12 * partitions.size());
+    buf.put(TXN_MARKERS).putLong(producerId).putShort(epoch).putLong(transactionNumber)
+        .put((byte) (commit ? 1 : 0)).putInt(partitions.size());
     for (MarkerPartition p : partitions) {
       buf.putLong(p.topicId()).putInt(p.partition());
     }

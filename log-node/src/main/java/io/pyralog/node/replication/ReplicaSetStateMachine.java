@@ -317,7 +317,8 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
       }
       if ((BatchHeader.attributes(batch, 0) & BatchHeader.ATTR_TRANSACTIONAL) != 0) {
         // before the append, so that no reader sees the batch below the last stable offset
-        log.transactions().begin(producerId, log.logEndOffset());
+        log.transactions().begin(producerId, BatchHeader.transactionId(batch, 0),
+            log.logEndOffset());
       }
       long base = log.append(batch);
       producers.record(producerId, epoch, topicId, partition, sequence, base, count);
@@ -330,11 +331,13 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
    * Ends a producer's transaction in some partitions here. A commit makes its batches visible to
    * read_committed readers; an abort lists them as aborted. An abort under a newer epoch also
    * fences the older producer on each partition. Idempotent: a partition without an open
-   * transaction of the producer is left as it is.
+   * transaction of the producer with this transaction number is left as it is, so a marker that
+   * arrives again, late, cannot end the producer's next transaction.
    */
   private Message applyMarkers(ByteBuffer data) {
     long producerId = data.getLong();
     short epoch = data.getShort();
+    long transactionNumber = data.getLong();
     boolean commit = data.get() == 1;
     int count = data.getInt();
     for (int i = 0; i < count; i++) {
@@ -344,7 +347,7 @@ public final class ReplicaSetStateMachine extends BaseStateMachine {
       if (log == null) {
         continue; // deleted since
       }
-      log.transactions().end(producerId, commit, log.logEndOffset());
+      log.transactions().end(producerId, transactionNumber, commit, log.logEndOffset());
       if (!commit) {
         producers.fence(producerId, epoch, topicId, partition);
       }

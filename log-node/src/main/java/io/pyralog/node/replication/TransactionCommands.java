@@ -47,7 +47,7 @@ final class TransactionCommands {
       long id = store.nextProducerId();
       update.setNextProducerId(id + 1);
       return ok(put(update, new TransactionRecord(c.transactionalId(), id, (short) 0, State.EMPTY,
-          List.of(), timeoutMs, c.nowMs(), c.nowMs())));
+          List.of(), timeoutMs, c.nowMs(), c.nowMs(), 0)));
     }
     if (rec.state().preparing()) {
       return ok(rec); // the caller finishes it, then asks again
@@ -65,7 +65,7 @@ final class TransactionCommands {
       epoch = 0;
     }
     return ok(put(update, new TransactionRecord(c.transactionalId(), producerId, epoch,
-        State.EMPTY, List.of(), timeoutMs, c.nowMs(), c.nowMs())));
+        State.EMPTY, List.of(), timeoutMs, c.nowMs(), c.nowMs(), rec.transactionNumber())));
   }
 
   private static Reply add(TxnCommand c, TransactionRecord rec, MetadataStore.Update update) {
@@ -79,18 +79,19 @@ final class TransactionCommands {
           ? "commit" : "abort") + "; retry shortly");
     }
     List<TxnPartition> partitions = new ArrayList<>();
-    long started = c.nowMs();
     if (rec.state() == State.ONGOING) {
       partitions.addAll(rec.partitions());
-      started = rec.startedMs();
     }
     for (TxnPartition p : c.partitions()) {
       if (!partitions.contains(p)) {
         partitions.add(p);
       }
     }
-    return ok(put(update, rec.with(State.ONGOING, rec.producerEpoch(), partitions, started,
-        c.nowMs())));
+    if (rec.state() != State.ONGOING) {
+      return ok(put(update, rec.begin(partitions, c.nowMs())));
+    }
+    return ok(put(update, rec.with(State.ONGOING, rec.producerEpoch(), partitions,
+        rec.startedMs(), c.nowMs())));
   }
 
   private static Reply end(TxnCommand c, TransactionRecord rec, MetadataStore.Update update) {

@@ -120,7 +120,7 @@ public final class TransactionCoordinator {
    * milliseconds after add-partitions-to-txn returned, so a miss waits briefly for it.
    */
   public void requirePartitionInTransaction(String transactionalId, long producerId, short epoch,
-      TopicRecord topic, int partition) {
+      long transactionNumber, TopicRecord topic, int partition) {
     long deadline = System.nanoTime() + 2_000_000_000L;
     while (true) {
       TransactionRecord rec = node.store().transaction(transactionalId);
@@ -130,14 +130,16 @@ public final class TransactionCoordinator {
             + rec.producerEpoch() + "; close this producer");
       }
       if (rec != null && rec.producerId() == producerId && rec.producerEpoch() == epoch
-          && rec.state() == State.ONGOING && rec.contains(topic.topicId(), partition)) {
+          && rec.transactionNumber() == transactionNumber && rec.state() == State.ONGOING
+          && rec.contains(topic.topicId(), partition)) {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
         throw Errors.INVALID_TXN_STATE.exception("Partition " + partition + " of topic '"
             + topic.name() + "' is not part of an open transaction of transactional id '"
             + transactionalId + "' (producer " + producerId + " epoch " + epoch
-            + "); call add-partitions-to-txn before writing to it");
+            + ", transaction " + transactionNumber + "); call add-partitions-to-txn before "
+            + "writing to it");
       }
       try {
         Thread.sleep(5);
@@ -195,8 +197,8 @@ public final class TransactionCoordinator {
     }
     List<CompletableFuture<?>> markers = new ArrayList<>();
     byReplicaSet.forEach((rs, parts) -> markers.add(node.groupClient(Groups.replicaSet(rs))
-        .submit(ReplicaSetControl.txnMarkers(rec.producerId(), rec.producerEpoch(), commit,
-            parts))));
+        .submit(ReplicaSetControl.txnMarkers(rec.producerId(), rec.producerEpoch(),
+            rec.transactionNumber(), commit, parts))));
     markers.forEach(admin::await);
     TransactionRecord done = step(new TxnCommand("complete", rec.transactionalId(),
         rec.producerId(), rec.producerEpoch(), null, now(), null, null));
@@ -212,7 +214,7 @@ public final class TransactionCoordinator {
   private static Actions.TransactionInfo info(TransactionRecord rec) {
     return new Actions.TransactionInfo(rec.transactionalId(), rec.producerId(),
         rec.producerEpoch(), rec.state().name(), rec.partitions().size(), rec.timeoutMs(),
-        rec.startedMs());
+        rec.startedMs(), rec.transactionNumber());
   }
 
   private static String requireId(String id) {

@@ -15,8 +15,11 @@ import java.util.Map;
  * end when none is open: a {@code read_committed} reader never reads past it.
  */
 public final class TransactionIndex {
-  /** An open transaction of a producer: its first batch in this partition is at firstOffset. */
-  public record OpenTxn(long producerId, long firstOffset) {}
+  /**
+   * An open transaction of a producer: transaction {@code transactionNumber} of its
+   * transactional id, whose first batch in this partition is at {@code firstOffset}.
+   */
+  public record OpenTxn(long producerId, long firstOffset, long transactionNumber) {}
 
   /**
    * An aborted transaction: its batches are those of {@code producerId} in {@code [firstOffset,
@@ -24,26 +27,28 @@ public final class TransactionIndex {
    */
   public record AbortedTxn(long producerId, long firstOffset, long endOffset) {}
 
-  private final Map<Long, Long> open = new HashMap<>();
+  private final Map<Long, OpenTxn> open = new HashMap<>();
   /** In increasing endOffset order: markers are applied in log order. */
   private final List<AbortedTxn> aborted = new ArrayList<>();
 
-  /** Notes a transactional batch about to be appended at {@code offset}. */
-  public synchronized void begin(long producerId, long offset) {
-    open.putIfAbsent(producerId, offset);
+  /** Notes a batch of transaction {@code transactionNumber} about to be appended at offset. */
+  public synchronized void begin(long producerId, long transactionNumber, long offset) {
+    open.putIfAbsent(producerId, new OpenTxn(producerId, offset, transactionNumber));
   }
 
   /**
-   * Applies a commit or abort marker of {@code producerId} at log end {@code endOffset}; returns
-   * whether the producer had an open transaction here.
+   * Applies a commit or abort marker of transaction {@code transactionNumber} of {@code
+   * producerId} at log end {@code endOffset}; returns whether that transaction was open here. A
+   * marker of another transaction of the producer changes nothing.
    */
-  public synchronized boolean end(long producerId, boolean commit, long endOffset) {
-    Long first = open.get(producerId);
-    if (first == null) {
+  public synchronized boolean end(long producerId, long transactionNumber, boolean commit,
+      long endOffset) {
+    OpenTxn o = open.get(producerId);
+    if (o == null || o.transactionNumber() != transactionNumber) {
       return false;
     }
     if (!commit) {
-      aborted.add(new AbortedTxn(producerId, first, endOffset));
+      aborted.add(new AbortedTxn(producerId, o.firstOffset(), endOffset));
     }
     open.remove(producerId); // after recording the abort: LSO never passes an unlisted abort
     return true;
@@ -51,8 +56,8 @@ public final class TransactionIndex {
 
   public synchronized long lastStableOffset(long logEndOffset) {
     long lso = logEndOffset;
-    for (long first : open.values()) {
-      lso = Math.min(lso, first);
+    for (OpenTxn o : open.values()) {
+      lso = Math.min(lso, o.firstOffset());
     }
     return lso;
   }
@@ -84,8 +89,7 @@ public final class TransactionIndex {
   }
 
   public synchronized List<OpenTxn> openTransactions() {
-    List<OpenTxn> result = new ArrayList<>();
-    open.forEach((pid, first) -> result.add(new OpenTxn(pid, first)));
+    List<OpenTxn> result = new ArrayList<>(open.values());
     result.sort((a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
     return result;
   }
@@ -98,7 +102,7 @@ public final class TransactionIndex {
     open.clear();
     aborted.clear();
     if (openTxns != null) {
-      openTxns.forEach(o -> open.put(o.producerId(), o.firstOffset()));
+      openTxns.forEach(o -> open.put(o.producerId(), o));
     }
     if (abortedTxns != null) {
       aborted.addAll(abortedTxns);

@@ -84,12 +84,16 @@ class IdempotentProducerITCase {
    */
   static List<ProduceAck> put(BufferAllocator allocator, FlightClient client, String topic,
       ProducerId producer, Batch... batches) throws Exception {
-    return put(allocator, client, topic, producer, null, batches);
+    return put(allocator, client, topic, producer, null, -1, batches);
   }
 
-  /** As above, on a stream of the transactional id's open transaction when it is not null. */
+  /**
+   * As above, on a stream of the transactional id's transaction {@code transactionNumber} when
+   * the id is not null.
+   */
   static List<ProduceAck> put(BufferAllocator allocator, FlightClient client, String topic,
-      ProducerId producer, String transactionalId, Batch... batches) throws Exception {
+      ProducerId producer, String transactionalId, long transactionNumber, Batch... batches)
+      throws Exception {
     String descriptor = "{\"topic\":\"" + topic + "\",\"producerId\":" + producer.producerId()
         + ",\"producerEpoch\":" + producer.producerEpoch()
         + (transactionalId == null ? "" : ",\"transactionalId\":\"" + transactionalId + "\"")
@@ -106,8 +110,9 @@ class IdempotentProducerITCase {
           id.setSafe(i, b.firstId() + i);
         }
         root.setRowCount(b.rows());
-        byte[] md = ("{\"partition\":1,\"sequence\":" + b.sequence() + "}")
-            .getBytes(StandardCharsets.UTF_8);
+        byte[] md = ("{\"partition\":1,\"sequence\":" + b.sequence()
+            + (transactionalId == null ? "" : ",\"transactionNumber\":" + transactionNumber)
+            + "}").getBytes(StandardCharsets.UTF_8);
         ArrowBuf buf = allocator.buffer(md.length);
         buf.writeBytes(md);
         stream.putNext(buf);

@@ -278,22 +278,31 @@ class TransactionsITCase {
       TransactionHandle h = c.admin().fenceTransactionalId("tx-raw", null);
       io.pyralog.common.protocol.Actions.ProducerId id =
           new io.pyralog.common.protocol.Actions.ProducerId(h.producerId(), h.producerEpoch());
-      var refused = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw",
+      var refused = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw", 1,
           new IdempotentProducerITCase.Batch(0, 1, 3));
       assertThat(refused).singleElement().satisfies(a -> {
         assertThat(a.error()).isEqualTo("INVALID_TXN_STATE");
         assertThat(a.message()).contains("add-partitions-to-txn");
       });
-      IdempotentProducerITCase.action(flight, "add-partitions-to-txn",
+      String added = IdempotentProducerITCase.action(flight, "add-partitions-to-txn",
           "{\"transactionalId\":\"tx-raw\",\"producerId\":" + h.producerId()
               + ",\"producerEpoch\":" + h.producerEpoch()
               + ",\"topic\":\"txn-raw\",\"partitions\":[1]}");
+      long number = io.pyralog.common.protocol.Json.read(added.getBytes(
+          java.nio.charset.StandardCharsets.UTF_8),
+          io.pyralog.common.protocol.Actions.TransactionList.class).transactions().get(0)
+          .transactionNumber();
+      assertThat(number).isEqualTo(1);
+      var wrongNumber = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw",
+          0, new IdempotentProducerITCase.Batch(0, 5, 3));
+      assertThat(wrongNumber).singleElement().satisfies(a ->
+          assertThat(a.error()).isEqualTo("INVALID_TXN_STATE"));
       var stored = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw",
-          new IdempotentProducerITCase.Batch(0, 10, 3));
+          number, new IdempotentProducerITCase.Batch(0, 10, 3));
       assertThat(stored).singleElement().satisfies(a -> assertThat(a.error()).isNull());
       TransactionHandle newer = c.admin().fenceTransactionalId("tx-raw", null); // aborts it
       var fenced = IdempotentProducerITCase.put(allocator, flight, "txn-raw", id, "tx-raw",
-          new IdempotentProducerITCase.Batch(1, 20, 3));
+          number, new IdempotentProducerITCase.Batch(1, 20, 3));
       assertThat(fenced).singleElement().satisfies(a ->
           assertThat(a.error()).isEqualTo("PRODUCER_FENCED"));
       assertThat(newer.producerEpoch()).isGreaterThan(h.producerEpoch());

@@ -199,14 +199,20 @@ final class ProduceStream implements Runnable {
       throw Errors.INVALID_REQUEST.exception("Idempotent producer " + producerId
           + " sent a batch without a sequence number");
     }
+    long transactionNumber = BatchHeader.NO_TRANSACTION_ID;
     if (transactionalId != null) {
+      if (md == null || md.transactionNumber() == null) {
+        throw Errors.INVALID_REQUEST.exception("A batch of transactional id '" + transactionalId
+            + "' has no transactionNumber (from add-partitions-to-txn)");
+      }
+      transactionNumber = md.transactionNumber();
       node.transactions().requirePartitionInTransaction(transactionalId, producerId, epoch,
-          topic, partition);
+          transactionNumber, topic, partition);
     }
     StoredBatchEncoder.Encoded encoded = StoredBatchEncoder.encode(root, raw,
         System.currentTimeMillis(), producerId, epoch,
         sequence == null ? BatchHeader.NO_SEQUENCE : sequence, topic.schemaId(),
-        transactionalId != null);
+        transactionNumber);
     int payload = encoded.payloadLength();
     if (payload > node.config().messageMaxBytes()) {
       throw Errors.RECORD_TOO_LARGE.exception("Batch of " + payload + " bytes is larger than "
