@@ -224,7 +224,8 @@ public final class PartitionLog implements Closeable {
 
   /**
    * Reads whole batches in order, starting with the one that contains {@code offset}. Stops
-   * before the first batch whose base offset is at or above {@code endOffset}, and before a batch
+   * before the first batch whose base offset is at or above {@code endOffset} or the log end
+   * offset as it was when the read began, and before a batch
    * that would take the total past {@code maxBytes}; the first batch is returned whatever its
    * size. Each buffer holds exactly one batch and is not affected by later writes. Returns an
    * empty list when {@code offset} is the end offset or {@code endOffset <= offset}.
@@ -238,7 +239,10 @@ public final class PartitionLog implements Closeable {
       ensureOpen();
       long end = logEndOffset;
       checkInRange(offset, end);
-      if (offset == end || endOffset <= offset) {
+      // A batch being appended can be in the segment before the end offset moves past it: read
+      // only what is below the end offset seen here, so a reader never gets ahead of the end.
+      long stop = Math.min(endOffset, end);
+      if (stop <= offset) {
         return List.of();
       }
       List<ByteBuffer> batches = new ArrayList<>();
@@ -255,7 +259,7 @@ public final class PartitionLog implements Closeable {
         while (position < limit) {
           segment.readHeader(position, header);
           int length = header.getInt(BatchHeader.LENGTH_OFFSET);
-          if (header.getLong(BatchHeader.BASE_OFFSET_OFFSET) >= endOffset
+          if (header.getLong(BatchHeader.BASE_OFFSET_OFFSET) >= stop
               || (!batches.isEmpty() && total + length > maxBytes)) {
             return batches;
           }
