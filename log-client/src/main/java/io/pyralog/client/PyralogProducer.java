@@ -36,6 +36,12 @@ public interface PyralogProducer extends AutoCloseable {
   CompletableFuture<RecordMetadata> send(ProducerRecord record);
 
   /**
+   * As {@link #send(ProducerRecord)}, and calls {@code callback} when the record is stored or
+   * has failed: cheaper than chaining on the future when there are many records.
+   */
+  CompletableFuture<RecordMetadata> send(ProducerRecord record, Callback callback);
+
+  /**
    * Sends the current rows of {@code root} as one batch to {@code partition} of {@code topic}.
    * The root's schema must match the topic's (field names and types, in order). The rows are
    * copied before this returns, so the caller may reuse or close {@code root} at once.

@@ -1,6 +1,7 @@
 package io.pyralog.client.internal;
 
 import io.pyralog.client.BatchResult;
+import io.pyralog.client.Callback;
 import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.RecordMetadata;
 import io.pyralog.client.TopicPartition;
@@ -22,6 +23,8 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  */
 @Internal
 final class ProducerBatch {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ProducerBatch.class);
   final TopicPartition tp;
   final long createdNanos;
   final long deadlineNanos;
@@ -31,6 +34,8 @@ final class ProducerBatch {
   private List<ProducerRecord> records;
   private long[] timestamps;
   private List<CompletableFuture<RecordMetadata>> futures;
+  /** Per record, its callback or null; null while no record of the batch has one. */
+  private Callback[] callbacks;
   private final CompletableFuture<BatchResult> batchFuture;
 
   private ArrowRecordBatch data;
@@ -44,14 +49,16 @@ final class ProducerBatch {
   long lastSentNanos;
   private boolean completed;
 
-  /** An open batch for raw records. */
-  ProducerBatch(TopicPartition tp, long nowNanos, long deliveryTimeoutNanos) {
+  /** An open batch for raw records, sized for about {@code expectedRecords}. */
+  ProducerBatch(TopicPartition tp, long nowNanos, long deliveryTimeoutNanos,
+      int expectedRecords) {
+    int capacity = Math.max(16, expectedRecords);
     this.tp = tp;
     this.createdNanos = nowNanos;
     this.deadlineNanos = nowNanos + deliveryTimeoutNanos;
-    this.records = new ArrayList<>();
-    this.timestamps = new long[16];
-    this.futures = new ArrayList<>();
+    this.records = new ArrayList<>(capacity);
+    this.timestamps = new long[capacity];
+    this.futures = new ArrayList<>(capacity);
     this.batchFuture = null;
   }
 
@@ -73,7 +80,7 @@ final class ProducerBatch {
    * empty batch). Returns null when it did not fit.
    */
   CompletableFuture<RecordMetadata> tryAppend(ProducerRecord record, long timestamp, int size,
-      int batchSize) {
+      int batchSize, Callback callback) {
     if (full || records == null) {
       return null;
     }
@@ -86,6 +93,14 @@ final class ProducerBatch {
     }
     records.add(record);
     timestamps[recordCount] = timestamp;
+    if (callback != null) {
+      if (callbacks == null) {
+        callbacks = new Callback[timestamps.length];
+      } else if (callbacks.length < timestamps.length) {
+        callbacks = Arrays.copyOf(callbacks, timestamps.length);
+      }
+      callbacks[recordCount] = callback;
+    }
     CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
     futures.add(f);
     recordCount++;
@@ -117,8 +132,8 @@ final class ProducerBatch {
     if (data != null) {
       return;
     }
-    try (VectorSchemaRoot root = RawRecords.build(allocator, records,
-        recordCount == timestamps.length ? timestamps : Arrays.copyOf(timestamps, recordCount))) {
+    // build reads records.size() timestamps; the array may be longer
+    try (VectorSchemaRoot root = RawRecords.build(allocator, records, timestamps)) {
       data = new VectorUnloader(root).getRecordBatch();
     }
     records = null; // the Arrow copy is what is sent from now on
@@ -144,8 +159,10 @@ final class ProducerBatch {
       batchFuture.complete(new BatchResult(tp.topic(), tp.partition(), baseOffset, recordCount));
     } else {
       for (int i = 0; i < recordCount; i++) {
-        futures.get(i).complete(
-            new RecordMetadata(tp.topic(), tp.partition(), baseOffset + i, timestamps[i]));
+        RecordMetadata md =
+            new RecordMetadata(tp.topic(), tp.partition(), baseOffset + i, timestamps[i]);
+        futures.get(i).complete(md);
+        callback(i, md, null);
       }
     }
     done.complete(null);
@@ -162,9 +179,21 @@ final class ProducerBatch {
     } else {
       for (int i = 0; i < recordCount; i++) {
         futures.get(i).completeExceptionally(e);
+        callback(i, null, e);
       }
     }
     done.complete(null);
+  }
+
+  private void callback(int i, RecordMetadata md, ApiException e) {
+    Callback c = callbacks == null ? null : callbacks[i];
+    if (c != null) {
+      try {
+        c.onCompletion(md, e);
+      } catch (RuntimeException thrown) {
+        LOG.warn("A send callback threw; ignoring it: {}", thrown.toString());
+      }
+    }
   }
 
   private void release() {

@@ -1,6 +1,7 @@
 package io.pyralog.client.internal;
 
 import io.pyralog.client.BatchResult;
+import io.pyralog.client.Callback;
 import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.PyralogProducer;
 import io.pyralog.client.RecordMetadata;
@@ -79,6 +80,11 @@ public final class ProducerImpl implements PyralogProducer {
 
   @Override
   public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
+    return send(record, null);
+  }
+
+  @Override
+  public CompletableFuture<RecordMetadata> send(ProducerRecord record, Callback callback) {
     if (record == null) {
       throw Errors.INVALID_REQUEST.exception("record is null");
     }
@@ -91,7 +97,7 @@ public final class ProducerImpl implements PyralogProducer {
             + "sendBatch(topic, partition, root) with a root of the topic's schema");
       }
       int partition = choosePartition(record, m);
-      TopicPartition tp = new TopicPartition(record.topic(), partition);
+      TopicPartition tp = m.topicPartition(partition);
       addToTransaction(tp);
       int size = record.sizeInBytes();
       long ts = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
@@ -99,7 +105,7 @@ public final class ProducerImpl implements PyralogProducer {
       memory.reserve(size, now + deliveryTimeoutNanos);
       RecordAccumulator.AppendResult result;
       try {
-        result = accumulator.append(tp, record, ts, size, now);
+        result = accumulator.append(tp, record, ts, size, now, callback);
       } catch (RuntimeException e) {
         memory.release(size);
         throw e;
@@ -113,6 +119,9 @@ public final class ProducerImpl implements PyralogProducer {
       }
       return watch(result.future());
     } catch (ApiException e) {
+      if (callback != null) {
+        callback.onCompletion(null, e);
+      }
       return CompletableFuture.failedFuture(e);
     }
   }

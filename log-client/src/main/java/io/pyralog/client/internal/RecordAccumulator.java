@@ -1,5 +1,6 @@
 package io.pyralog.client.internal;
 
+import io.pyralog.client.Callback;
 import io.pyralog.client.ProducerRecord;
 import io.pyralog.client.RecordMetadata;
 import io.pyralog.client.TopicPartition;
@@ -44,7 +45,7 @@ final class RecordAccumulator {
   }
 
   AppendResult append(TopicPartition tp, ProducerRecord record, long timestamp, int size,
-      long nowNanos) {
+      long nowNanos, Callback callback) {
     closeLock.readLock().lock();
     try {
       ensureOpen();
@@ -52,13 +53,17 @@ final class RecordAccumulator {
       synchronized (dq) {
         ProducerBatch last = dq.peekLast();
         if (last != null) {
-          CompletableFuture<RecordMetadata> f = last.tryAppend(record, timestamp, size, batchSize);
+          CompletableFuture<RecordMetadata> f = last.tryAppend(record, timestamp, size, batchSize,
+              callback);
           if (f != null) {
             return new AppendResult(f, last.isFull(), false);
           }
         }
-        ProducerBatch b = new ProducerBatch(tp, nowNanos, deliveryTimeoutNanos);
-        CompletableFuture<RecordMetadata> f = b.tryAppend(record, timestamp, size, batchSize);
+        // room for as many records of this size as the batch takes, so the lists do not grow
+        int expected = (int) Math.min(4096, batchSize / Math.max(size, 16) + 1);
+        ProducerBatch b = new ProducerBatch(tp, nowNanos, deliveryTimeoutNanos, expected);
+        CompletableFuture<RecordMetadata> f = b.tryAppend(record, timestamp, size, batchSize,
+            callback);
         dq.addLast(b);
         incomplete.add(b);
         return new AppendResult(f, b.isFull() || last != null, true);

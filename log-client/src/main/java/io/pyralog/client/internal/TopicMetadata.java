@@ -1,5 +1,6 @@
 package io.pyralog.client.internal;
 
+import io.pyralog.client.TopicPartition;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions.PartitionInfo;
@@ -18,6 +19,8 @@ public final class TopicMetadata {
   private final Schema schema;
   private final String[] leaders;
   private final List<List<String>> replicas;
+  /** One shared object per partition, so that sending a record allocates none. */
+  private final TopicPartition[] topicPartitions;
 
   public TopicMetadata(TopicInfo info) {
     this.info = info;
@@ -41,6 +44,15 @@ public final class TopicMetadata {
       }
     }
     this.replicas = members;
+    this.topicPartitions = new TopicPartition[n];
+    for (int p = 0; p < n; p++) {
+      topicPartitions[p] = new TopicPartition(info.name(), p);
+    }
+  }
+
+  /** The partition as a {@link TopicPartition}; the partition must exist. */
+  public TopicPartition topicPartition(int partition) {
+    return topicPartitions[partition];
   }
 
   public TopicInfo info() {

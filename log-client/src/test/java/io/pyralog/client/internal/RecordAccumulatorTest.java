@@ -28,10 +28,10 @@ class RecordAccumulatorTest {
   void batchesCloseWhenFullAndANewOneStarts() {
     RecordAccumulator acc = new RecordAccumulator(100, 1000 * MS, 60_000 * MS);
     int size = record(40).sizeInBytes(); // 56 bytes
-    var first = acc.append(TP, record(40), 1L, size, 0L);
+    var first = acc.append(TP, record(40), 1L, size, 0L, null);
     assertThat(first.newBatch()).isTrue();
     assertThat(first.batchFull()).isFalse();
-    var second = acc.append(TP, record(40), 2L, size, 0L);
+    var second = acc.append(TP, record(40), 2L, size, 0L, null);
     assertThat(second.newBatch()).as("56 + 56 > 100 bytes").isTrue();
     assertThat(second.batchFull()).isTrue();
 
@@ -46,7 +46,7 @@ class RecordAccumulatorTest {
   @Test
   void aRecordLargerThanTheBatchSizeGetsItsOwnBatch() {
     RecordAccumulator acc = new RecordAccumulator(100, 1000 * MS, 60_000 * MS);
-    var r = acc.append(TP, record(500), 1L, record(500).sizeInBytes(), 0L);
+    var r = acc.append(TP, record(500), 1L, record(500).sizeInBytes(), 0L, null);
     assertThat(r.batchFull()).isTrue();
     ProducerBatch b = acc.pollReady(TP, 0L, false);
     assertThat(b.recordCount()).isEqualTo(1);
@@ -55,7 +55,7 @@ class RecordAccumulatorTest {
   @Test
   void lingerAndFlushMakeBatchesReady() {
     RecordAccumulator acc = new RecordAccumulator(1 << 20, 5 * MS, 60_000 * MS);
-    acc.append(TP, record(1), 1L, 17, 0L);
+    acc.append(TP, record(1), 1L, 17, 0L, null);
     assertThat(acc.readyAtNanos(TP)).isEqualTo(5 * MS);
     assertThat(acc.pollReady(TP, 4 * MS, false)).isNull();
     acc.beginFlush();
@@ -67,8 +67,8 @@ class RecordAccumulatorTest {
   @Test
   void completedBatchesGiveOffsetsAndTimestampsPerRecord() throws Exception {
     RecordAccumulator acc = new RecordAccumulator(1 << 20, 0, 60_000 * MS);
-    CompletableFuture<RecordMetadata> f0 = acc.append(TP, record(1), 111L, 17, 0L).future();
-    CompletableFuture<RecordMetadata> f1 = acc.append(TP, record(1), 222L, 17, 0L).future();
+    CompletableFuture<RecordMetadata> f0 = acc.append(TP, record(1), 111L, 17, 0L, null).future();
+    CompletableFuture<RecordMetadata> f1 = acc.append(TP, record(1), 222L, 17, 0L, null).future();
     assertThat(acc.incompleteCount()).isEqualTo(1);
     ProducerBatch b = acc.pollReady(TP, 0L, false);
     try (BufferAllocator allocator = new RootAllocator()) {
@@ -85,9 +85,30 @@ class RecordAccumulatorTest {
   }
 
   @Test
+  void callbacksGetTheRecordsMetadataOrTheError() {
+    RecordAccumulator acc = new RecordAccumulator(1 << 20, 0, 60_000 * MS);
+    List<RecordMetadata> stored = new java.util.ArrayList<>();
+    acc.append(TP, record(1), 111L, 17, 0L, (md, e) -> stored.add(md));
+    acc.append(TP, record(1), 222L, 17, 0L, null); // a record without a callback between
+    acc.append(TP, record(1), 333L, 17, 0L, (md, e) -> stored.add(md));
+    ProducerBatch b = acc.pollReady(TP, 0L, false);
+    b.succeed(7L);
+    assertThat(stored).containsExactly(new RecordMetadata("t", 0, 7L, 111L),
+        new RecordMetadata("t", 0, 9L, 333L));
+
+    List<Exception> failed = new java.util.ArrayList<>();
+    acc.append(TP, record(1), 1L, 17, 0L, (md, e) -> {
+      assertThat(md).isNull();
+      failed.add(e);
+    });
+    acc.pollReady(TP, 0L, false).fail(Errors.REQUEST_TIMED_OUT.exception("late"));
+    assertThat(failed).singleElement().isInstanceOf(ApiException.class);
+  }
+
+  @Test
   void expiredBatchesAreRemoved() {
     RecordAccumulator acc = new RecordAccumulator(1 << 20, 1000 * MS, 10 * MS);
-    CompletableFuture<RecordMetadata> f = acc.append(TP, record(1), 1L, 17, 0L).future();
+    CompletableFuture<RecordMetadata> f = acc.append(TP, record(1), 1L, 17, 0L, null).future();
     assertThat(acc.expire(9 * MS)).isEmpty();
     List<ProducerBatch> expired = acc.expire(10 * MS);
     assertThat(expired).hasSize(1);
@@ -101,7 +122,7 @@ class RecordAccumulatorTest {
   void appendsFailOnceClosed() {
     RecordAccumulator acc = new RecordAccumulator(100, 0, 1000 * MS);
     acc.close();
-    assertThatThrownBy(() -> acc.append(TP, record(1), 1L, 17, 0L))
+    assertThatThrownBy(() -> acc.append(TP, record(1), 1L, 17, 0L, null))
         .isInstanceOf(PyralogException.class).hasMessageContaining("producer is closed");
   }
 
