@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The transactions of one exactly-once writer subtask. Each checkpoint interval writes in its
  * own transaction, {@code <prefix>-<subtask>-<n>}, where n is one more than the checkpoint that
- * ended the previous interval; a transaction starts with the interval's first record. At a
+ * ended the previous interval (and always more than the previous transaction's n, so an id is
+ * never used twice); a transaction starts with the interval's first record. A transaction
+ * handed to checkpoint k has n at most k. At a
  * checkpoint the transaction is flushed and handed to the committer, which commits it when the
  * checkpoint completes.
  *
@@ -153,6 +155,9 @@ public final class TransactionalProducers implements AutoCloseable {
     }
     PyralogProducer p = current;
     current = null;
+    // never reuse an id, even if no checkpoint follows this prepare (a declined checkpoint): a
+    // second producer with the id would fence this transaction and abort it
+    intervalId++;
     try {
       TransactionHandle handle = p.prepareTransaction();
       return handle == null ? null : PyralogCommittable.of(handle);
@@ -198,7 +203,7 @@ public final class TransactionalProducers implements AutoCloseable {
 
   /** The next interval begins after checkpoint {@code checkpointId}. */
   public void checkpointed(long checkpointId) {
-    intervalId = checkpointId + 1;
+    intervalId = Math.max(intervalId, checkpointId + 1);
   }
 
   /**
