@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TopicCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      TransactionsCommand.class,
       PerfCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

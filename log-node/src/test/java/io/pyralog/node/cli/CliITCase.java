@@ -150,13 +150,40 @@ class CliITCase {
           "--isolation-level", "read_committed").stdoutLines()).isEmpty();
       assertThat(ok(null, "consume", "cli-txn", "--from", "earliest", "--until-end")
           .stdoutLines()).hasSize(5);
+      assertThat(ok(null, "transactions", "list", "--open").stdoutLines())
+          .anySatisfy(l -> assertThat(l).startsWith("cli-txn ").contains(" ONGOING "));
       p.commitTransaction();
     }
+    assertThat(ok(null, "transactions", "list", "--open").stdoutLines())
+        .noneSatisfy(l -> assertThat(l).startsWith("cli-txn "));
     assertThat(ok(null, "consume", "cli-txn", "--from", "earliest", "--until-end",
         "--isolation-level", "read_committed").stdoutLines())
         .containsExactlyInAnyOrder("v0", "v1", "v2", "v3", "v4");
     fails(Map.of(), "consume", "cli-txn", "--bootstrap", CLUSTER.bootstrap(),
         "--isolation-level", "dirty");
+
+    // an application that is gone left a transaction open: the operator aborts it
+    try (io.pyralog.client.PyralogClient c = io.pyralog.client.PyralogClient.create(Map.of(
+        "bootstrap", CLUSTER.bootstrap(), "transactional.id", "cli-txn-gone"));
+        io.pyralog.client.PyralogProducer p = c.producer()) {
+      p.initTransactions();
+      p.beginTransaction();
+      p.send(new io.pyralog.client.ProducerRecord("cli-txn", 0, null,
+          "lost".getBytes(StandardCharsets.UTF_8))).join(); // partition 0, as "after" below
+      assertThat(ok(null, "consume", "cli-txn", "--from", "earliest", "--until-end",
+          "--isolation-level", "read_committed").stdoutLines()).hasSize(5);
+      Run aborted = ok(null, "transactions", "abort", "cli-txn-gone");
+      assertThat(aborted.stdoutLines()).singleElement().asString()
+          .startsWith("Transactional id cli-txn-gone has nothing open now");
+    }
+    // the id starts over under a new epoch, with nothing open
+    assertThat(ok(null, "transactions", "list", "--prefix", "cli-txn-gone").stdoutLines())
+        .anySatisfy(l -> assertThat(l).startsWith("cli-txn-gone ").contains(" EMPTY "));
+    // the stable offset moved past the aborted record: a record written after it is readable
+    ok("after\n", "produce", "cli-txn", "--partition", "0");
+    assertThat(ok(null, "consume", "cli-txn", "--from", "earliest", "--until-end",
+        "--isolation-level", "read_committed").stdoutLines())
+        .containsExactlyInAnyOrder("v0", "v1", "v2", "v3", "v4", "after");
   }
 
   @Test
