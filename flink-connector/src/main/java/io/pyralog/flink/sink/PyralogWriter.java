@@ -66,7 +66,7 @@ final class PyralogWriter<IN> implements CommittingSinkWriter<IN, PyralogCommitt
     }
     int size = record.sizeInBytes();
     PyralogProducer p = transactions == null ? producer : transactions.producer();
-    p.send(record).whenComplete((metadata, error) -> {
+    p.send(record, (metadata, error) -> {
       if (error != null) {
         sendErrors.inc();
         errors.computeIfAbsent(record.topic(), SendErrors::new).failed(error);
