@@ -1,5 +1,6 @@
 package io.pyralog.client.internal;
 
+import io.pyralog.common.protocol.FlightZeroCopy;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.PyralogException;
 import io.grpc.ConnectivityState;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
 @Internal
 public final class Connections implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+
+  static {
+    FlightZeroCopy.enable();
+  }
 
   private final BufferAllocator allocator;
   private final ConcurrentHashMap<String, Connection> clients = new ConcurrentHashMap<>();

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -14,6 +16,7 @@ import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 
@@ -50,6 +53,38 @@ public final class ArrowIpc {
 
   public static void load(byte[] payload, VectorSchemaRoot root, BufferAllocator allocator) {
     load(new ByteArrayReadableSeekableByteChannel(payload), root, allocator);
+  }
+
+  /**
+   * Loads the IPC record batch message held in {@code buf} from {@code offset} for {@code
+   * length} bytes into {@code root} without copying its body: the root's vectors take references
+   * to slices of {@code buf}, which stays valid as long as any of them holds it.
+   */
+  public static void loadInPlace(ArrowBuf buf, long offset, long length, VectorSchemaRoot root) {
+    try (ReadChannel in = new ReadChannel(new ByteBufferChannel(buf.nioBuffer(offset,
+        (int) length)))) {
+      MessageMetadataResult message = MessageSerializer.readMessage(in);
+      if (message == null || message.getMessage().headerType() != MessageHeader.RecordBatch) {
+        throw Errors.CORRUPT_RECORD.exception("Batch payload holds no Arrow record batch");
+      }
+      long bodyLength = message.getMessageBodyLength();
+      if (in.bytesRead() + bodyLength > length) {
+        throw Errors.CORRUPT_RECORD.exception("Arrow record batch body of " + bodyLength
+            + " bytes does not fit the payload of " + length + " bytes");
+      }
+      ArrowBuf body = buf.slice(offset + in.bytesRead(), bodyLength);
+      // deserializeRecordBatch releases one reference of the body it is given
+      body.getReferenceManager().retain();
+      try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(
+          message.getMessage(), body)) {
+        new VectorLoader(root).load(batch);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof io.pyralog.common.errors.ApiException api) {
+        throw api;
+      }
+      throw Errors.CORRUPT_RECORD.exception("Cannot decode Arrow batch payload: " + e.getMessage());
+    }
   }
 
   private static void load(ReadableByteChannel channel, VectorSchemaRoot root,

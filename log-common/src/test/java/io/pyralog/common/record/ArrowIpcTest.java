@@ -7,6 +7,7 @@ import io.pyralog.common.errors.ApiException;
 import io.pyralog.common.errors.Errors;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -76,6 +77,51 @@ class ArrowIpcTest {
       assertThatThrownBy(() -> ArrowIpc.load(cut, root, allocator))
           .isInstanceOf(ApiException.class)
           .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.CORRUPT_RECORD));
+    }
+  }
+
+  @Test
+  void loadsInPlaceFromArrowMemoryAndHoldsItUntilTheVectorsLetGo() {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      byte[] payload = sample(allocator, 300);
+      ArrowBuf stored = allocator.buffer(72 + payload.length);
+      stored.setBytes(72, payload);
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+        ArrowIpc.loadInPlace(stored, 72, payload.length, root);
+        assertSample(root, 300);
+        long before = allocator.getAllocatedMemory();
+        stored.close();
+        assertThat(allocator.getAllocatedMemory())
+            .as("the vectors still reference the stored memory, nothing was copied")
+            .isEqualTo(before);
+        assertSample(root, 300);
+        // loading the next batch drops the root's references to the first
+        ArrowBuf next = allocator.buffer(payload.length);
+        next.setBytes(0, payload);
+        ArrowIpc.loadInPlace(next, 0, payload.length, root);
+        next.close();
+        assertSample(root, 300);
+      }
+      assertThat(allocator.getAllocatedMemory()).as("every reference released").isZero();
+    }
+  }
+
+  @Test
+  void inPlaceLoadOfATruncatedPayloadIsACorruptRecordAndLeaksNothing() {
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      byte[] payload = sample(allocator, 50);
+      try (ArrowBuf stored = allocator.buffer(payload.length)) {
+        stored.setBytes(0, payload);
+        assertThatThrownBy(() -> ArrowIpc.loadInPlace(stored, 0, payload.length / 2, root))
+            .isInstanceOf(ApiException.class)
+            .satisfies(e -> assertThat(((ApiException) e).error())
+                .isEqualTo(Errors.CORRUPT_RECORD));
+        assertThatThrownBy(() -> ArrowIpc.loadInPlace(stored, 8, payload.length - 8, root))
+            .isInstanceOf(ApiException.class)
+            .satisfies(e -> assertThat(((ApiException) e).error())
+                .isEqualTo(Errors.CORRUPT_RECORD));
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.pyralog.node.server;
 
+import io.pyralog.common.protocol.FlightZeroCopy;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.node.cluster.ClusterLayout;
 import io.pyralog.node.cluster.PeerAddress;
@@ -69,6 +70,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PyralogNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PyralogNode.class);
+
+  static {
+    FlightZeroCopy.enable();
+  }
   /** The metadata group's voters; further nodes follow it as listeners. */
   static final int METADATA_VOTERS = 3;
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,9 +231,14 @@ final class LogSegment implements AutoCloseable {
     }
   }
 
-  /** A new buffer holding the batch of {@code length} bytes at {@code position}. */
-  ByteBuffer readBatch(int position, int length) throws IOException {
-    ByteBuffer batch = ByteBuffer.allocate(length);
+  /**
+   * Reads the batch of {@code length} bytes at {@code position} into a buffer from {@code
+   * buffers}, and returns that buffer from 0 to {@code length}.
+   */
+  ByteBuffer readBatch(int position, int length, IntFunction<ByteBuffer> buffers)
+      throws IOException {
+    ByteBuffer batch = buffers.apply(length);
+    batch.clear().limit(length);
     log.readFully(batch, position);
     return batch.flip();
   }

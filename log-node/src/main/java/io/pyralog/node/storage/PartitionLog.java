@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -234,6 +235,16 @@ public final class PartitionLog implements Closeable {
    *     below {@link #logStartOffset()} or above {@link #logEndOffset()}
    */
   public List<ByteBuffer> read(long offset, long endOffset, int maxBytes) {
+    return read(offset, endOffset, maxBytes, ByteBuffer::allocate);
+  }
+
+  /**
+   * {@link #read(long, long, int)} into buffers of the caller's: {@code buffers} is asked for one
+   * buffer of at least the given capacity per batch, in order, and the batch is read straight
+   * into it (a direct buffer saves the copy a heap buffer needs).
+   */
+  public List<ByteBuffer> read(long offset, long endOffset, int maxBytes,
+      IntFunction<ByteBuffer> buffers) {
     removalLock.readLock().lock();
     try {
       ensureOpen();
@@ -263,7 +274,7 @@ public final class PartitionLog implements Closeable {
               || (!batches.isEmpty() && total + length > maxBytes)) {
             return batches;
           }
-          batches.add(segment.readBatch(position, length));
+          batches.add(segment.readBatch(position, length, buffers));
           total += length;
           position += length;
         }

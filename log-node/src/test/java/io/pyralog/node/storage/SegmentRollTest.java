@@ -49,6 +49,19 @@ class SegmentRollTest {
       }
       assertThat(log.read(7, 12, Integer.MAX_VALUE))
           .extracting(b -> BatchHeader.baseOffset(b, 0)).containsExactly(6L, 8L, 10L);
+      // into the caller's buffers (direct and larger than a batch, as Arrow memory can be)
+      List<ByteBuffer> given = new ArrayList<>();
+      List<ByteBuffer> direct = log.read(0, Long.MAX_VALUE, Integer.MAX_VALUE, capacity -> {
+        ByteBuffer b = ByteBuffer.allocateDirect(capacity + 64);
+        given.add(b);
+        return b;
+      });
+      assertThat(direct).hasSize(10);
+      for (int i = 0; i < 10; i++) {
+        assertThat(direct.get(i)).isSameAs(given.get(i));
+        assertThat(direct.get(i).remaining()).isEqualTo(batchBytes);
+        assertThat(bytes(direct.get(i))).isEqualTo(written.get(i));
+      }
     }
     try (PartitionLog log = PartitionLog.open(dir, config(1000, 4096))) {
       assertThat(log.segmentCount()).isEqualTo(3);

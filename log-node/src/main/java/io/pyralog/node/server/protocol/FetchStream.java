@@ -135,15 +135,18 @@ final class FetchStream {
               continue;
             }
           }
-          List<ByteBuffer> batches = p.log.read(p.offset, end,
-              (int) Math.min(Integer.MAX_VALUE, budget - sent));
-          for (ByteBuffer b : batches) {
-            if (readCommitted && isAborted(p, b)) {
-              sent += sendSkip(p, b, root, out);
-            } else {
-              sent += sendBatch(p, b, root, out);
+          try (ArrowReadBuffers buffers = new ArrowReadBuffers(node.allocator())) {
+            List<ByteBuffer> batches = p.log.read(p.offset, end,
+                (int) Math.min(Integer.MAX_VALUE, budget - sent), buffers);
+            for (int i = 0; i < batches.size(); i++) {
+              ByteBuffer b = batches.get(i);
+              if (readCommitted && isAborted(p, b)) {
+                sent += sendSkip(p, b, root, out);
+              } else {
+                sent += sendBatch(p, b, buffers.get(i), root, out);
+              }
+              p.offset = BatchHeader.nextOffset(b, 0);
             }
-            p.offset = BatchHeader.nextOffset(b, 0);
           }
         }
         if (sent > 0 || allFinished || listener.isCancelled()
@@ -172,12 +175,14 @@ final class FetchStream {
     }
   }
 
-  private int sendBatch(Position p, ByteBuffer batch, VectorSchemaRoot root,
+  /**
+   * Sends one stored batch. Its Arrow buffers are slices of {@code stored}, the memory the batch
+   * was read into: nothing is copied on the way to the network.
+   */
+  private int sendBatch(Position p, ByteBuffer batch, ArrowBuf stored, VectorSchemaRoot root,
       VectorSchemaRoot out) {
     int length = BatchHeader.batchLength(batch, 0);
-    ByteBuffer payload = batch.duplicate();
-    payload.position(BatchHeader.SIZE).limit(length);
-    ArrowIpc.load(payload.slice(), root, node.allocator());
+    ArrowIpc.loadInPlace(stored, BatchHeader.SIZE, length - BatchHeader.SIZE, root);
     if (out != root) {
       out.setRowCount(root.getRowCount());
     }
