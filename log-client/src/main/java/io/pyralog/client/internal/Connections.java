@@ -40,6 +40,15 @@ public final class Connections implements AutoCloseable {
   }
 
   public FlightClient get(String address) {
+    return connection(address).client;
+  }
+
+  /** The gRPC channel under {@link #get}'s client, for calls made without Flight's client. */
+  ManagedChannel channel(String address) {
+    return connection(address).channel;
+  }
+
+  private Connection connection(String address) {
     if (closed) {
       throw new PyralogException("The PyralogClient is closed; create a new one");
     }
@@ -48,7 +57,7 @@ public final class Connections implements AutoCloseable {
       LOG.debug("Reconnecting to node {} without waiting for gRPC's back-off", address);
       c.channel.resetConnectBackoff();
     }
-    return c.client;
+    return c;
   }
 
   private Connection connect(String address) {

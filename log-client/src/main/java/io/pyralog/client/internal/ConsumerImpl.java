@@ -1,5 +1,6 @@
 package io.pyralog.client.internal;
 
+import io.grpc.MethodDescriptor;
 import io.pyralog.client.ArrowBatch;
 import io.pyralog.client.ConsumerBatches;
 import io.pyralog.client.OffsetSpec;
@@ -29,15 +30,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightRuntimeException;
-import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,28 +57,20 @@ public final class ConsumerImpl implements PyralogConsumer {
   /** Lets the polling thread cancel a DoGet running on another thread. */
   private static final class FetchHandle {
     private volatile boolean cancelled;
-    private volatile FlightStream stream;
+    private volatile FetchCall call;
 
-    void attach(FlightStream s) {
-      stream = s;
+    void attach(FetchCall c) {
+      call = c;
       if (cancelled) {
-        cancelQuietly(s);
+        c.cancel("poll returned with data from another node");
       }
     }
 
     void cancel() {
       cancelled = true;
-      FlightStream s = stream;
-      if (s != null) {
-        cancelQuietly(s);
-      }
-    }
-
-    private static void cancelQuietly(FlightStream s) {
-      try {
-        s.cancel("poll returned with data from another node", null);
-      } catch (RuntimeException e) {
-        LOG.trace("Cancelling a fetch failed", e);
+      FetchCall c = call;
+      if (c != null) {
+        c.cancel("poll returned with data from another node");
       }
     }
   }
@@ -96,6 +84,7 @@ public final class ConsumerImpl implements PyralogConsumer {
   private final MetadataCache metadata;
   private final Supplier<ExecutorService> fetchPool;
   private final BufferAllocator allocator;
+  private final MethodDescriptor<byte[], FetchCall.FlightMessage> doGet;
   private final Backoff backoff;
   private final Runnable onClose;
 
@@ -119,6 +108,7 @@ public final class ConsumerImpl implements PyralogConsumer {
     this.metadata = metadata;
     this.fetchPool = fetchPool;
     this.allocator = allocator;
+    this.doGet = FetchCall.doGet(allocator);
     this.backoff = config.backoff();
     this.onClose = onClose;
   }
@@ -414,23 +404,30 @@ public final class ConsumerImpl implements PyralogConsumer {
   private FetchResult fetchOne(FetchKey key, List<TopicPartition> partitions, FetchTicket ticket,
       long maxWaitMs, FetchHandle handle) {
     List<Received> received = new ArrayList<>();
-    FlightStream stream = null;
-    try {
-      stream = connections.get(key.address()).getStream(new Ticket(Json.write(ticket)),
-          CallOptions.timeout(maxWaitMs + config.requestTimeoutMs(), TimeUnit.MILLISECONDS));
-      handle.attach(stream);
-      while (stream.next()) {
-        VectorSchemaRoot root = stream.getRoot();
-        FetchedBatch meta = Json.read(ArrowUtil.bytes(stream.getLatestMetadata()),
-            FetchedBatch.class);
-        VectorSchemaRoot own = VectorSchemaRoot.create(root.getSchema(), allocator);
-        try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
-          new VectorLoader(own).load(rb);
-        } catch (RuntimeException e) {
-          own.close();
-          throw e;
+    try (FetchCall call = FetchCall.start(connections.channel(key.address()), doGet,
+        Json.write(ticket), maxWaitMs + config.requestTimeoutMs())) {
+      handle.attach(call);
+      Schema schema = null;
+      for (FetchCall.FlightMessage next = call.next(); next != null; next = call.next()) {
+        try (FetchCall.FlightMessage m = next) {
+          if (m.isSchema()) {
+            schema = m.schema();
+          } else if (m.isRecordBatch()) {
+            if (schema == null) {
+              throw Errors.UNKNOWN_SERVER_ERROR.exception("Fetch from " + key.address()
+                  + " sent a record batch before its schema");
+            }
+            FetchedBatch meta = Json.read(m.appMetadata(), FetchedBatch.class);
+            VectorSchemaRoot own = VectorSchemaRoot.create(schema, allocator);
+            try {
+              m.loadInto(own, allocator);
+            } catch (RuntimeException e) {
+              own.close();
+              throw e;
+            }
+            received.add(new Received(meta, own));
+          }
         }
-        received.add(new Received(meta, own));
       }
       return new FetchResult(key, partitions, received, null);
     } catch (FlightRuntimeException e) {
@@ -438,17 +435,13 @@ public final class ConsumerImpl implements PyralogConsumer {
           handle.cancelled ? null : Errors.fromFlight(e));
     } catch (ApiException e) {
       return new FetchResult(key, partitions, received, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new FetchResult(key, partitions, received, new ApiException(Errors.UNAVAILABLE,
+          "Fetch from " + key.address() + " was interrupted", e));
     } catch (RuntimeException e) {
       return new FetchResult(key, partitions, received, new ApiException(Errors.UNAVAILABLE,
           "Fetch from " + key.address() + " failed: " + e, e));
-    } finally {
-      if (stream != null) {
-        try {
-          stream.close();
-        } catch (Exception e) {
-          LOG.trace("Closing a fetch stream failed", e);
-        }
-      }
     }
   }
 
