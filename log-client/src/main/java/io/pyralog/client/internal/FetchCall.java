@@ -8,11 +8,11 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.pyralog.common.annotation.Internal;
+import io.pyralog.common.record.ArrowIpc;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +22,7 @@ import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -77,12 +75,8 @@ final class FetchCall implements AutoCloseable {
     /** Loads the record batch into {@code root}; its vectors take slices of the body. */
     void loadInto(VectorSchemaRoot root, BufferAllocator allocator) {
       ArrowBuf b = body == null ? allocator.getEmpty() : body;
-      body = null; // deserializeRecordBatch takes over the reference
-      try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(header, b)) {
-        new VectorLoader(root).load(batch);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Malformed record batch in a fetch response", e);
-      }
+      body = null; // loadBody takes over the reference
+      ArrowIpc.loadBody(header, b, root);
     }
 
     @Override

@@ -5,10 +5,11 @@ import java.util.Locale;
 
 /**
  * Arrow Flight's two copy-saving switches. By default Flight copies every message body into a
- * gRPC buffer before it sends it, and reads a received body through a heap array into Arrow
- * memory. With {@value #WRITE} it sends Arrow buffers as they are (it holds a reference until
- * they are written, and Pyralog never changes a buffer it has sent), and with {@value #READ} it
- * copies a received body once, straight from gRPC's buffer.
+ * gRPC buffer before it sends it. With {@value #WRITE} it sends Arrow buffers as they are (it
+ * holds a reference until they are written, and Pyralog never changes a buffer it has sent). With
+ * {@value #READ} it reads a received body from gRPC's buffer rather than through its input
+ * stream; in Arrow 19 the body still passes through a new heap array either way, which is why the
+ * consumer reads fetch responses with its own call ({@code FetchCall} in the client).
  *
  * <p>Flight reads both once per JVM, when its message class loads, so the node and the client
  * call {@link #enable()} before they first touch Flight. A value the user set as a system

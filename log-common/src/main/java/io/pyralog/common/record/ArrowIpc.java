@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -73,18 +74,39 @@ public final class ArrowIpc {
             + " bytes does not fit the payload of " + length + " bytes");
       }
       ArrowBuf body = buf.slice(offset + in.bytesRead(), bodyLength);
-      // deserializeRecordBatch releases one reference of the body it is given
-      body.getReferenceManager().retain();
-      try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(
-          message.getMessage(), body)) {
-        new VectorLoader(root).load(batch);
-      }
+      body.getReferenceManager().retain(); // the reference loadBody takes over
+      loadBody(message.getMessage(), body, root);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof io.pyralog.common.errors.ApiException api) {
-        throw api;
-      }
-      throw Errors.CORRUPT_RECORD.exception("Cannot decode Arrow batch payload: " + e.getMessage());
+      throw corrupt(e);
     }
+  }
+
+  /**
+   * Loads the record batch whose IPC header is {@code header} and whose body is {@code body} into
+   * {@code root}, which takes slices of the body without copying it. Takes over one reference of
+   * {@code body}: it is released here whether the load succeeds or not.
+   */
+  public static void loadBody(Message header, ArrowBuf body, VectorSchemaRoot root) {
+    ArrowRecordBatch batch;
+    try {
+      // releases the body's reference once the batch holds its own
+      batch = MessageSerializer.deserializeRecordBatch(header, body);
+    } catch (IOException | RuntimeException e) {
+      body.getReferenceManager().release();
+      throw corrupt(e);
+    }
+    try (batch) {
+      new VectorLoader(root).load(batch);
+    } catch (RuntimeException e) {
+      throw corrupt(e);
+    }
+  }
+
+  private static RuntimeException corrupt(Exception e) {
+    if (e instanceof io.pyralog.common.errors.ApiException api) {
+      return api;
+    }
+    return Errors.CORRUPT_RECORD.exception("Cannot decode Arrow batch payload: " + e.getMessage());
   }
 
   private static void load(ReadableByteChannel channel, VectorSchemaRoot root,
@@ -98,10 +120,7 @@ public final class ArrowIpc {
         new VectorLoader(root).load(batch);
       }
     } catch (IOException | RuntimeException e) {
-      if (e instanceof io.pyralog.common.errors.ApiException api) {
-        throw api;
-      }
-      throw Errors.CORRUPT_RECORD.exception("Cannot decode Arrow batch payload: " + e.getMessage());
+      throw corrupt(e);
     }
   }
 

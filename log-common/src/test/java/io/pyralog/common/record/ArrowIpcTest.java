@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pyralog.common.errors.ApiException;
 import io.pyralog.common.errors.Errors;
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.util.List;
+import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -122,6 +127,23 @@ class ArrowIpcTest {
             .satisfies(e -> assertThat(((ApiException) e).error())
                 .isEqualTo(Errors.CORRUPT_RECORD));
       }
+    }
+  }
+
+  @Test
+  void aBodyTooShortForItsHeaderIsACorruptRecordAndItsReferenceIsReleased() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      byte[] payload = sample(allocator, 50);
+      Message header = MessageSerializer.readMessage(new ReadChannel(
+          Channels.newChannel(new ByteArrayInputStream(payload)))).getMessage();
+      ArrowBuf shortBody = allocator.buffer(8);
+      assertThatThrownBy(() -> ArrowIpc.loadBody(header, shortBody, root))
+          .isInstanceOf(ApiException.class)
+          .satisfies(e -> assertThat(((ApiException) e).error())
+              .isEqualTo(Errors.CORRUPT_RECORD));
+      assertThat(allocator.getAllocatedMemory()).as("loadBody released the reference it took")
+          .isZero();
     }
   }
 }
