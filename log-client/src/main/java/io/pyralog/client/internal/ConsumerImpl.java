@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -50,19 +52,28 @@ public final class ConsumerImpl implements PyralogConsumer {
   /** One batch as received, before it is trimmed to the position. */
   private record Received(FetchedBatch meta, VectorSchemaRoot root) {}
 
+  /** One DoGet of a poll round. */
+  private record FetchRequest(FetchKey key, List<TopicPartition> partitions, FetchTicket ticket,
+      long maxWaitMs, FetchHandle handle) {}
+
   /** What one DoGet returned: batches read before it ended, and its error if any. */
   private record FetchResult(FetchKey key, List<TopicPartition> partitions, List<Received> batches,
-      ApiException error) {}
+      ApiException error) {
+    void release() {
+      batches.forEach(b -> b.root().close());
+    }
+  }
 
   /** Lets the polling thread cancel a DoGet running on another thread. */
   private static final class FetchHandle {
+    private static final String REASON = "the consumer no longer needs this fetch";
     private volatile boolean cancelled;
     private volatile FetchCall call;
 
     void attach(FetchCall c) {
       call = c;
       if (cancelled) {
-        c.cancel("poll returned with data from another node");
+        c.cancel(REASON);
       }
     }
 
@@ -70,7 +81,28 @@ public final class ConsumerImpl implements PyralogConsumer {
       cancelled = true;
       FetchCall c = call;
       if (c != null) {
-        c.cancel("poll returned with data from another node");
+        c.cancel(REASON);
+      }
+    }
+  }
+
+  /**
+   * The fetch of the next round, sent as a poll returns data so that the node reads and sends
+   * while the application works on what it got (as Kafka's consumer pipelines its fetches). It
+   * was asked for from {@code positions} with {@code projections}; a poll uses it only if both
+   * are still the consumer's, and drops it otherwise.
+   */
+  private record Prefetch(Map<TopicPartition, Long> positions,
+      Map<String, List<String>> projections, List<FetchRequest> requests,
+      CompletableFuture<List<FetchResult>> results) {
+
+    /** Cancels the fetch and releases whatever it received. */
+    void discard() {
+      requests.forEach(r -> r.handle().cancel());
+      try {
+        results.join().forEach(FetchResult::release);
+      } catch (RuntimeException e) {
+        LOG.debug("A dropped prefetch failed", e);
       }
     }
   }
@@ -97,6 +129,8 @@ public final class ConsumerImpl implements PyralogConsumer {
   private final AtomicReference<Thread> owner = new AtomicReference<>();
   private int depth;
   private ConsumerBatches last;
+  /** The next round's fetch, sent when a poll returned data; see {@link Prefetch}. */
+  private Prefetch prefetch;
   private boolean closed;
 
   public ConsumerImpl(ClientConfig config, Connections connections, RpcClient rpc,
@@ -264,21 +298,41 @@ public final class ConsumerImpl implements PyralogConsumer {
       int attempt = 0;
       while (true) {
         resolvePositions();
-        Plan plan = plan();
-        long remainingMs = Math.max(0L, TimeUnit.NANOSECONDS.toMillis(deadline
-            - System.nanoTime()));
-        List<FetchResult> results = plan.fetches().isEmpty() ? List.of()
-            : fetch(plan.fetches(), remainingMs);
+        List<FetchResult> results;
+        boolean retriable = false;
+        Prefetch ahead = takePrefetch();
+        if (ahead != null) {
+          results = await(ahead, deadline);
+          if (results == null) {
+            prefetch = ahead;
+            return ConsumerBatches.empty();
+          }
+        } else {
+          Plan plan = plan();
+          long remainingMs = Math.max(0L, TimeUnit.NANOSECONDS.toMillis(deadline
+              - System.nanoTime()));
+          results = plan.fetches().isEmpty() ? List.of()
+              : fetch(requests(plan.fetches(), remainingMs));
+          retriable = plan.leaderless();
+        }
+        // errors first: one that is thrown must leave every position where it was
+        try {
+          for (FetchResult r : results) {
+            if (r.error() != null) {
+              retriable |= handleFetchError(r);
+            }
+          }
+        } catch (RuntimeException e) {
+          results.forEach(FetchResult::release);
+          throw e;
+        }
         List<ArrowBatch> out = new ArrayList<>();
-        boolean retriable = plan.leaderless();
         for (FetchResult r : results) {
           accept(r, out);
-          if (r.error() != null) {
-            retriable |= handleFetchError(r);
-          }
         }
         if (!out.isEmpty()) {
           last = new ConsumerBatches(out);
+          startPrefetch(timeout.toMillis());
           return last;
         }
         long leftNanos = deadline - System.nanoTime();
@@ -295,6 +349,64 @@ public final class ConsumerImpl implements PyralogConsumer {
       }
     } finally {
       release();
+    }
+  }
+
+  /**
+   * Sends the next round's fetch from the positions just reached, to run while the application
+   * works on the batches this poll returns. Anything that stops it (no leader known, a position
+   * not yet resolved) leaves it to the next poll, which then fetches and reports as usual.
+   */
+  private void startPrefetch(long maxWaitMs) {
+    if (positions.containsValue(null)) {
+      return;
+    }
+    Plan plan;
+    try {
+      plan = plan();
+    } catch (RuntimeException e) {
+      LOG.debug("No prefetch: {}", e.toString());
+      return;
+    }
+    if (plan.leaderless() || plan.fetches().isEmpty()) {
+      return;
+    }
+    List<FetchRequest> requests = requests(plan.fetches(), maxWaitMs);
+    prefetch = new Prefetch(new LinkedHashMap<>(positions), new HashMap<>(projections), requests,
+        CompletableFuture.supplyAsync(() -> fetch(requests), fetchPool.get()));
+  }
+
+  /** The prefetch, if it was asked for from the current positions; drops one that was not. */
+  private Prefetch takePrefetch() {
+    Prefetch ahead = prefetch;
+    prefetch = null;
+    if (ahead == null) {
+      return null;
+    }
+    if (ahead.positions().equals(positions) && ahead.projections().equals(projections)) {
+      return ahead;
+    }
+    ahead.discard();
+    return null;
+  }
+
+  /**
+   * The prefetch's results, or null if they are not in by the deadline; none if the prefetch
+   * itself broke (the poll then fetches as usual).
+   */
+  private static List<FetchResult> await(Prefetch ahead, long deadline) {
+    try {
+      return ahead.results().get(Math.max(0L, deadline - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ahead.discard();
+      throw new ApiException(Errors.REQUEST_TIMED_OUT, "Interrupted while polling", e);
+    } catch (ExecutionException e) {
+      LOG.debug("Prefetch failed; fetching again", e.getCause());
+      return List.of();
     }
   }
 
@@ -342,28 +454,31 @@ public final class ConsumerImpl implements PyralogConsumer {
     return candidates.get(Math.floorMod(partition + followerSalt, candidates.size()));
   }
 
-  private List<FetchResult> fetch(Map<FetchKey, List<TopicPartition>> plan, long maxWaitMs) {
-    List<Map.Entry<FetchKey, List<TopicPartition>>> entries = new ArrayList<>(plan.entrySet());
-    List<FetchTicket> tickets = new ArrayList<>(entries.size());
-    for (var e : entries) {
-      tickets.add(ticket(e.getKey().topic(), e.getValue(), maxWaitMs));
-    }
-    if (entries.size() == 1) {
-      var e = entries.get(0);
-      return List.of(fetchOne(e.getKey(), e.getValue(), tickets.get(0), maxWaitMs,
-          new FetchHandle()));
+  /**
+   * The DoGets of one round, one per (topic, source), with their tickets built from the current
+   * positions; built on the polling thread, so that a round can then run on any thread.
+   */
+  private List<FetchRequest> requests(Map<FetchKey, List<TopicPartition>> plan, long maxWaitMs) {
+    List<FetchRequest> requests = new ArrayList<>(plan.size());
+    plan.forEach((key, partitions) -> requests.add(new FetchRequest(key, partitions,
+        ticket(key.topic(), partitions, maxWaitMs), maxWaitMs, new FetchHandle())));
+    return requests;
+  }
+
+  /**
+   * Runs the DoGets of one round and returns when the first brings data (cancelling the rest) or
+   * all end. Touches no consumer state, so it may run on a pool thread.
+   */
+  private List<FetchResult> fetch(List<FetchRequest> requests) {
+    if (requests.size() == 1) {
+      return List.of(fetchOne(requests.get(0)));
     }
     ExecutorService pool = fetchPool.get();
-    List<FetchHandle> handles = new ArrayList<>();
     List<CompletableFuture<FetchResult>> futures = new ArrayList<>();
     CompletableFuture<Void> firstData = new CompletableFuture<>();
-    for (int i = 0; i < entries.size(); i++) {
-      var e = entries.get(i);
-      FetchTicket t = tickets.get(i);
-      FetchHandle h = new FetchHandle();
-      handles.add(h);
+    for (FetchRequest request : requests) {
       CompletableFuture<FetchResult> f = CompletableFuture.supplyAsync(
-          () -> fetchOne(e.getKey(), e.getValue(), t, maxWaitMs, h), pool);
+          () -> fetchOne(request), pool);
       f.whenComplete((r, ex) -> {
         if (r != null && !r.batches().isEmpty()) {
           firstData.complete(null);
@@ -376,11 +491,11 @@ public final class ConsumerImpl implements PyralogConsumer {
     try {
       CompletableFuture.anyOf(firstData, all).join();
       if (!all.isDone()) {
-        handles.forEach(FetchHandle::cancel);
+        requests.forEach(r -> r.handle().cancel());
       }
       all.join();
     } catch (RuntimeException e) {
-      handles.forEach(FetchHandle::cancel);
+      requests.forEach(r -> r.handle().cancel());
       throw e;
     }
     List<FetchResult> results = new ArrayList<>(futures.size());
@@ -401,11 +516,13 @@ public final class ConsumerImpl implements PyralogConsumer {
   }
 
   /** Runs one DoGet to the end; may run on a pool thread, so it touches no consumer state. */
-  private FetchResult fetchOne(FetchKey key, List<TopicPartition> partitions, FetchTicket ticket,
-      long maxWaitMs, FetchHandle handle) {
+  private FetchResult fetchOne(FetchRequest request) {
+    FetchKey key = request.key();
+    List<TopicPartition> partitions = request.partitions();
+    FetchHandle handle = request.handle();
     List<Received> received = new ArrayList<>();
     try (FetchCall call = FetchCall.start(connections.channel(key.address()), doGet,
-        Json.write(ticket), maxWaitMs + config.requestTimeoutMs())) {
+        Json.write(request.ticket()), request.maxWaitMs() + config.requestTimeoutMs())) {
       handle.attach(call);
       Schema schema = null;
       for (FetchCall.FlightMessage next = call.next(); next != null; next = call.next()) {
@@ -693,6 +810,10 @@ public final class ConsumerImpl implements PyralogConsumer {
       }
       closed = true;
       releaseLast();
+      if (prefetch != null) {
+        prefetch.discard();
+        prefetch = null;
+      }
       positions.clear();
     } finally {
       release();

@@ -6,6 +6,7 @@ import io.pyralog.client.PyralogConsumer;
 import io.pyralog.client.PyralogProducer;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.PyralogException;
+import io.pyralog.common.memory.ArrowAllocators;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ public final class PyralogClientImpl implements PyralogClient {
   public PyralogClientImpl(Map<String, String> config) {
     this.config = new ClientConfig(config);
     ArrowUtil.requireNioAccess();
-    this.allocator = new RootAllocator();
+    this.allocator = ArrowAllocators.newRoot();
     this.flightAllocator = allocator.newChildAllocator("pyralog-flight", 0,
         allocator.getLimit());
     this.connections = new Connections(flightAllocator);

@@ -1,5 +1,6 @@
 package io.pyralog.node.server;
 
+import io.pyralog.common.memory.ArrowAllocators;
 import io.pyralog.common.protocol.FlightZeroCopy;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.node.cluster.ClusterLayout;
@@ -45,7 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -233,7 +233,7 @@ public final class PyralogNode implements AutoCloseable {
         replicaSets.put(spec.index(), newReplicaSet(spec));
       }
       startRaft();
-      allocator = new RootAllocator();
+      allocator = ArrowAllocators.newRoot();
       clusterView = new ClusterView(this);
       admin = new TopicAdmin(this);
       transactions = new TransactionCoordinator(this, admin);

@@ -254,6 +254,60 @@ class ClientProduceConsumeITCase {
     }
   }
 
+  /**
+   * A poll that returns data sends the next fetch at once, from the positions it reached. A seek
+   * before the next poll must drop that fetch's data, and closing the consumer must release it.
+   */
+  @Test
+  void aSeekDropsTheFetchSentAheadAndCloseReleasesIt() throws Exception {
+    String topic = "prefetch-seek";
+    admin.createTopic(NewTopic.builder(topic).partitions(1).build());
+    TopicPartition tp = new TopicPartition(topic, 0);
+    try (PyralogProducer producer = client.producer()) {
+      for (int batch = 0; batch < 4; batch++) {
+        for (int i = 0; i < 10; i++) {
+          producer.send(new ProducerRecord(topic, 0, null, utf8("v" + (batch * 10 + i)), null,
+              1000L + i));
+        }
+        producer.flush();
+      }
+    }
+    // one stored batch per fetch, so every poll leaves a fetch of the next batch in flight
+    try (PyralogClient small = PyralogClient.create(Map.of("bootstrap", CLUSTER.bootstrap(),
+        "fetch.max.bytes", "1"))) {
+      try (PyralogConsumer consumer = small.consumer()) {
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        assertThat(values(pollOnce(consumer))).containsExactlyElementsOf(range("v", 0, 10));
+        Thread.sleep(200); // the fetch sent ahead (offsets 10-19) has arrived by now
+
+        consumer.seek(tp, 0);
+        assertThat(values(pollOnce(consumer))).containsExactlyElementsOf(range("v", 0, 10));
+        assertThat(values(pollOnce(consumer))).containsExactlyElementsOf(range("v", 10, 20));
+        Thread.sleep(200);
+
+        consumer.seek(tp, 35);
+        assertThat(values(pollOnce(consumer))).containsExactlyElementsOf(range("v", 35, 40));
+        assertThat(consumer.position(tp)).isEqualTo(40);
+
+        consumer.seek(tp, 20);
+        assertThat(values(pollOnce(consumer))).containsExactlyElementsOf(range("v", 20, 30));
+        Thread.sleep(200);
+        // closing now, with the batch 30-39 fetched ahead and never polled, leaves no Arrow
+        // memory behind
+      }
+      assertThat(small.allocator().getAllocatedMemory()).isZero();
+    }
+  }
+
+  /** One poll that must return data; the records are copied out before the batches close. */
+  static List<ConsumerRecord> pollOnce(PyralogConsumer consumer) {
+    try (ConsumerBatches batches = consumer.poll(Duration.ofSeconds(10))) {
+      assertThat(batches.isEmpty()).as("a poll returned data").isFalse();
+      return batches.records();
+    }
+  }
+
   @Test
   void committedOffsetsRoundTrip() {
     String topic = "commits";
