@@ -67,12 +67,18 @@ final class PerfCommand {
         TopicInfo info = c.admin().describeTopic(topic);
         int partitions = info.partitions();
         List<Thread> threads = new ArrayList<>();
+        // the producers exist before the clock starts, as in Kafka's ProducerPerformance; each
+        // thread closes its own once it has flushed
+        List<PyralogProducer> senders = new ArrayList<>();
+        for (int t = 0; t < producers; t++) {
+          senders.add(c.producer());
+        }
         long start = System.nanoTime();
         for (int t = 0; t < producers; t++) {
           final int id = t;
           long share = records / producers + (id < records % producers ? 1 : 0);
           Thread thread = new Thread(() -> {
-            try (PyralogProducer producer = c.producer()) {
+            try (PyralogProducer producer = senders.get(id)) {
               double perRecordNs = rate == null ? 0 : 1e9 * producers / rate;
               for (long i = 0; i < share && error.get() == null; i++) {
                 long scheduled = System.nanoTime();
