@@ -361,19 +361,18 @@ public final class ConsumerImpl implements PyralogConsumer {
     if (positions.containsValue(null)) {
       return;
     }
-    Plan plan;
+    // never throws: the poll that calls it has moved positions and must return its batches
     try {
-      plan = plan();
+      Plan plan = plan();
+      if (plan.leaderless() || plan.fetches().isEmpty()) {
+        return;
+      }
+      List<FetchRequest> requests = requests(plan.fetches(), maxWaitMs);
+      prefetch = new Prefetch(new LinkedHashMap<>(positions), new HashMap<>(projections),
+          requests, CompletableFuture.supplyAsync(() -> fetch(requests), fetchPool.get()));
     } catch (RuntimeException e) {
       LOG.debug("No prefetch: {}", e.toString());
-      return;
     }
-    if (plan.leaderless() || plan.fetches().isEmpty()) {
-      return;
-    }
-    List<FetchRequest> requests = requests(plan.fetches(), maxWaitMs);
-    prefetch = new Prefetch(new LinkedHashMap<>(positions), new HashMap<>(projections), requests,
-        CompletableFuture.supplyAsync(() -> fetch(requests), fetchPool.get()));
   }
 
   /** The prefetch, if it was asked for from the current positions; drops one that was not. */
