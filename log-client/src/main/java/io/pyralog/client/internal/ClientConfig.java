@@ -19,6 +19,7 @@ public final class ClientConfig {
   private final List<String> bootstrap;
   private final int batchSize;
   private final long lingerMs;
+  private final int maxRequestSize;
   private final boolean idempotence;
   private final long deliveryTimeoutMs;
   private final long retryBackoffMs;
@@ -41,6 +42,7 @@ public final class ClientConfig {
     this.bootstrap = Addresses.parseList(PyralogConfigOptions.BOOTSTRAP.get(raw));
     this.batchSize = atLeast(PyralogConfigOptions.BATCH_SIZE, 1);
     this.lingerMs = atLeast(PyralogConfigOptions.LINGER_MS, 0L);
+    this.maxRequestSize = atLeast(PyralogConfigOptions.MAX_REQUEST_SIZE, 1);
     this.idempotence = PyralogConfigOptions.ENABLE_IDEMPOTENCE.get(raw);
     this.deliveryTimeoutMs = atLeast(PyralogConfigOptions.DELIVERY_TIMEOUT_MS, 1L);
     this.retryBackoffMs = atLeast(PyralogConfigOptions.RETRY_BACKOFF_MS, 1L);
@@ -129,6 +131,10 @@ public final class ClientConfig {
 
   public int batchSize() {
     return batchSize;
+  }
+
+  public int maxRequestSize() {
+    return maxRequestSize;
   }
 
   public long lingerMs() {

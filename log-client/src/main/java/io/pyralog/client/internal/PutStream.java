@@ -1,16 +1,19 @@
 package io.pyralog.client.internal;
 
+import io.grpc.stub.AbstractStub;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.ApiException;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Json;
 import io.pyralog.common.protocol.ProduceAck;
 import io.pyralog.common.protocol.ProduceDescriptor;
+import io.pyralog.common.protocol.ProduceMetadata;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -18,15 +21,18 @@ import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One long-lived DoPut stream: one topic, one leader, one producer id. Batches of any of the
- * topic's partitions that this leader leads go through it; the node answers one ack per batch, in
- * order, so a FIFO of what was sent tells which batch each ack is for. Every batch that enters the
- * FIFO leaves it through exactly one {@link Event}: an ack, or the stream's failure.
+ * topic's partitions that this leader leads go through it, several partitions' batches in one
+ * message when they are ready together; the node answers one ack per message, in order, with one
+ * result per batch, so a FIFO of what was sent tells which batch each result is for. Every batch
+ * that enters the FIFO leaves it through exactly one {@link Event}: an ack, or the stream's
+ * failure.
  */
 @Internal
 final class PutStream {
@@ -47,27 +53,36 @@ final class PutStream {
 
   final String topic;
   final String address;
+  private final Schema schema;
   private final BufferAllocator allocator;
   private final VectorSchemaRoot root;
   private final FlightClient.ClientStreamListener stream;
   private final Consumer<Event> events;
-  private final ArrayDeque<InFlight> fifo = new ArrayDeque<>();
+  /** Sent messages not yet answered, each the batches it carries in order. */
+  private final ArrayDeque<List<InFlight>> fifo = new ArrayDeque<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final long createdNanos = System.nanoTime();
   private volatile boolean wasReady;
   private boolean closed;
   private boolean failureReported;
 
+  /**
+   * Opens the stream. {@code readyBytes} is how many bytes it may have queued for the network
+   * and still count as ready ({@link #isReady()}): at least one whole message, so that a message
+   * does not make the stream wait for the one before it to reach the socket.
+   */
   PutStream(FlightClient client, String topic, String address, Schema schema,
-      ProduceDescriptor descriptor, BufferAllocator allocator, Consumer<Event> events) {
+      ProduceDescriptor descriptor, BufferAllocator allocator, int readyBytes,
+      Consumer<Event> events) {
     this.topic = topic;
     this.address = address;
+    this.schema = schema;
     this.allocator = allocator;
     this.events = events;
     this.root = VectorSchemaRoot.create(schema, allocator);
     try {
       this.stream = client.startPut(FlightDescriptor.command(Json.write(descriptor)), root,
-          new Listener());
+          new Listener(), new OnReadyThreshold(readyBytes));
     } catch (RuntimeException e) {
       root.close();
       throw e;
@@ -101,37 +116,79 @@ final class PutStream {
     return closed;
   }
 
-  /** Sent but unanswered batches. */
+  /** Sent but unanswered messages. */
   synchronized int pending() {
     return fifo.size();
   }
 
   /** When the oldest unanswered batch was sent, or -1. */
   synchronized long oldestSentNanos() {
-    InFlight head = fifo.peekFirst();
-    return head == null ? -1L : head.batch().lastSentNanos;
+    List<InFlight> head = fifo.peekFirst();
+    return head == null ? -1L : head.get(0).batch().lastSentNanos;
   }
 
   /**
-   * Sends a sealed batch with its app metadata. Returns true when the batch entered the FIFO (an
-   * event will follow); false when the stream was already closed or broke while sending, in which
-   * case nothing will be reported for it.
+   * Sends sealed batches of this stream's topic as one message: a single batch with its
+   * partition and sequence, several as the parts of one combined Arrow batch. {@code
+   * transactionNumber} is the open transaction's number on a transactional stream, else null;
+   * {@code sequenced} says whether the batches carry sequence numbers. Returns the batches for
+   * which no event will follow, because the stream was already closed or broke before they were
+   * handed to it: none when all went out (each will be acked or reported failed).
    */
-  boolean send(InFlight inFlight, byte[] appMetadata) {
+  List<InFlight> send(List<InFlight> message, Long transactionNumber, boolean sequenced) {
+    if (message.size() == 1) {
+      InFlight only = message.get(0);
+      ProducerBatch b = only.batch();
+      byte[] md = Json.write(new ProduceMetadata(b.tp.partition(),
+          sequenced ? Integer.valueOf(b.sequence) : null, transactionNumber));
+      return sendMessage(message, b.data(), md) ? List.of() : message;
+    }
+    List<ArrowRecordBatch> data = new ArrayList<>(message.size());
+    List<ProduceMetadata.Part> parts = new ArrayList<>(message.size());
+    for (InFlight f : message) {
+      ProducerBatch b = f.batch();
+      data.add(b.data());
+      parts.add(new ProduceMetadata.Part(b.tp.partition(),
+          sequenced ? Integer.valueOf(b.sequence) : null, b.data().getLength()));
+    }
+    ArrowRecordBatch combined;
+    try {
+      combined = BatchCombiner.combine(schema, allocator, data);
+    } catch (RuntimeException e) {
+      // a type the combiner cannot append: send the batches one message each
+      LOG.debug("Cannot combine {} batches of {} into one message ({}); sending them one by one",
+          message.size(), topic, e.toString());
+      List<InFlight> unsent = new ArrayList<>();
+      for (InFlight f : message) {
+        unsent.addAll(send(List.of(f), transactionNumber, sequenced));
+      }
+      return unsent;
+    }
+    try (combined) {
+      byte[] md = Json.write(ProduceMetadata.ofParts(parts, transactionNumber));
+      return sendMessage(message, combined, md) ? List.of() : message;
+    }
+  }
+
+  /**
+   * Sends one message. True when it entered the FIFO (events will follow); false when the
+   * stream was already closed or broke while sending, in which case nothing will be reported.
+   */
+  private boolean sendMessage(List<InFlight> message, ArrowRecordBatch data, byte[] appMetadata) {
     synchronized (this) {
       if (closed) {
         return false;
       }
-      fifo.addLast(inFlight);
+      fifo.addLast(message);
     }
     try {
-      new VectorLoader(root).load(inFlight.batch().data());
+      new VectorLoader(root).load(data);
       stream.putNext(ArrowUtil.buffer(allocator, appMetadata));
       return true;
     } catch (RuntimeException e) {
       boolean mine;
       synchronized (this) {
-        mine = fifo.removeLastOccurrence(inFlight);
+        mine = fifo.removeLastOccurrence(message);
       }
       abort(toApi(e));
       return !mine;
@@ -182,7 +239,10 @@ final class PutStream {
   }
 
   private List<InFlight> drain() {
-    List<InFlight> rest = new ArrayList<>(fifo);
+    List<InFlight> rest = new ArrayList<>();
+    for (List<InFlight> message : fifo) {
+      rest.addAll(message);
+    }
     fifo.clear();
     return rest;
   }
@@ -214,9 +274,41 @@ final class PutStream {
             : t.getMessage()), t);
   }
 
+  /**
+   * The result of each batch of {@code message} from the node's {@code ack}, or null when the
+   * ack does not fit the message. An ack without parts answers a single batch, or rejects a
+   * message of several as a whole.
+   */
+  static List<ProduceAck> resultsFor(List<InFlight> message, ProduceAck ack) {
+    if (ack.parts() != null) {
+      return ack.parts().size() == message.size() ? ack.parts() : null;
+    }
+    if (message.size() == 1) {
+      return List.of(ack);
+    }
+    if (ack.error() == null) {
+      return null;
+    }
+    List<ProduceAck> results = new ArrayList<>(message.size());
+    for (InFlight f : message) {
+      ProducerBatch b = f.batch();
+      results.add(ProduceAck.failed(b.tp.partition(), b.sequence < 0 ? null : b.sequence,
+          ack.error(), ack.message()));
+    }
+    return results;
+  }
+
   @Override
   public String toString() {
     return "put stream(" + topic + " -> " + address + ")";
+  }
+
+  /** Sets gRPC's ready threshold of the call (32 KiB by default). */
+  private record OnReadyThreshold(int bytes) implements CallOptions.GrpcCallOption {
+    @Override
+    public <T extends AbstractStub<T>> T wrapStub(T stub) {
+      return stub.withOnReadyThreshold(bytes);
+    }
   }
 
   private final class Listener implements FlightClient.PutListener {
@@ -230,7 +322,7 @@ final class PutStream {
             "Node " + address + " sent an unreadable produce ack: " + e.getMessage(), e));
         return;
       }
-      InFlight head;
+      List<InFlight> head;
       synchronized (PutStream.this) {
         head = fifo.pollFirst();
       }
@@ -239,7 +331,19 @@ final class PutStream {
             address, ack.partition(), topic);
         return;
       }
-      events.accept(new Ack(PutStream.this, head, ack));
+      List<ProduceAck> results = resultsFor(head, ack);
+      if (results == null) {
+        synchronized (PutStream.this) {
+          fifo.addFirst(head);
+        }
+        abort(new ApiException(Errors.UNKNOWN_SERVER_ERROR, "Node " + address + " answered a "
+            + "message of " + head.size() + " batch(es) of '" + topic + "' with "
+            + (ack.parts() == null ? "one result" : ack.parts().size() + " results")));
+        return;
+      }
+      for (int i = 0; i < head.size(); i++) {
+        events.accept(new Ack(PutStream.this, head.get(i), results.get(i)));
+      }
     }
 
     @Override

@@ -5,14 +5,13 @@ import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.ApiException;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.protocol.Actions;
-import io.pyralog.common.protocol.Json;
 import io.pyralog.common.protocol.ProduceAck;
 import io.pyralog.common.protocol.ProduceDescriptor;
-import io.pyralog.common.protocol.ProduceMetadata;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -90,10 +89,16 @@ final class Sender implements Runnable {
   private final Backoff backoff;
   private final boolean idempotent;
   private final long requestTimeoutNanos;
+  private final int maxRequestSize;
 
   private final ConcurrentLinkedQueue<PutStream.Event> events = new ConcurrentLinkedQueue<>();
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private final Map<StreamKey, PutStream> streams = new HashMap<>();
+  /**
+   * Batches chosen to go, per stream, in the order they were chosen; sent at the end of each
+   * round, as far as the stream's flow control allows.
+   */
+  private final Map<PutStream, StagedMessages> staged = new LinkedHashMap<>();
   private final Map<String, Long> staleTopics = new HashMap<>();
   private final Map<String, Integer> refreshAttempts = new HashMap<>();
 
@@ -130,6 +135,7 @@ final class Sender implements Runnable {
     this.backoff = config.backoff();
     this.idempotent = config.idempotence();
     this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+    this.maxRequestSize = config.maxRequestSize();
   }
 
   /** Sets the number of the transaction that the batches from now on belong to. */
@@ -224,8 +230,12 @@ final class Sender implements Runnable {
       ensureProducerId(now);
     }
     refreshStaleTopics(now);
-    resend(now);
-    drain(now);
+    try {
+      resend(now);
+      drain(now);
+    } finally {
+      sendStaged(now);
+    }
     expire(now);
     checkStuckStreams(now);
     if (events.isEmpty()) {
@@ -483,7 +493,7 @@ final class Sender implements Runnable {
         : new ProduceDescriptor(topic, null, null);
     try {
       s = new PutStream(connections.get(address), topic, address, m.schema(), descriptor,
-          allocator, this::enqueue);
+          allocator, (int) Math.min(Integer.MAX_VALUE, 2L * maxRequestSize), this::enqueue);
     } catch (RuntimeException e) {
       ApiException api = PutStream.toApi(e);
       LOG.debug("Cannot open a put stream of {} to {}: {} {}", topic, address, api.error(),
@@ -500,21 +510,57 @@ final class Sender implements Runnable {
     wakeup();
   }
 
-  private boolean send(PartitionState ps, ProducerBatch b, PutStream s, long now) {
+  /**
+   * Queues {@code b} to go out on {@code s} at the end of this round, in one message with the
+   * other batches queued for {@code s} (see {@link #sendStaged}). From here on the batch is in
+   * flight: it is answered by an ack or a failure.
+   */
+  private void stage(PartitionState ps, ProducerBatch b, PutStream s, long now) {
     b.attempts++;
     b.lastSentNanos = now;
-    byte[] md = Json.write(new ProduceMetadata(ps.tp.partition(),
-        idempotent ? Integer.valueOf(b.sequence) : null,
-        config.transactionalId() == null ? null : transactionNumber));
-    if (s.send(new PutStream.InFlight(b, ps), md)) {
-      ps.stream = s;
-      ps.outstanding++;
-      totalOutstanding++;
-      return true;
+    staged.computeIfAbsent(s, k -> new StagedMessages(maxRequestSize))
+        .add(new PutStream.InFlight(b, ps), b.sizeBytes());
+    ps.stream = s;
+    ps.outstanding++;
+    totalOutstanding++;
+  }
+
+  /**
+   * Sends what this round staged: per stream, the batches in messages of max.request.size. A
+   * stream that cannot take more now (flow control) keeps the rest for the next round, so that
+   * sending never waits on a stream: Flight would spin until it is ready.
+   */
+  private void sendStaged(long now) {
+    if (staged.isEmpty()) {
+      return;
     }
-    streams.remove(new StreamKey(s.topic, s.address), s);
-    onFailure(ps, b, Errors.UNAVAILABLE, "the put stream to " + s.address + " closed", now);
-    return false;
+    Long txn = config.transactionalId() == null ? null : transactionNumber;
+    Iterator<Map.Entry<PutStream, StagedMessages>> it = staged.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<PutStream, StagedMessages> e = it.next();
+      PutStream s = e.getKey();
+      StagedMessages messages = e.getValue();
+      while (!messages.isEmpty()) {
+        if (!s.isClosed() && !s.isReady()) {
+          parkNanos = Math.min(parkNanos, BACKPRESSURE_PARK_NANOS);
+          break;
+        }
+        List<PutStream.InFlight> unsent = s.send(messages.takeFirst(), txn, idempotent);
+        if (unsent.isEmpty()) {
+          continue;
+        }
+        streams.remove(new StreamKey(s.topic, s.address), s);
+        for (PutStream.InFlight f : unsent) {
+          f.partition().outstanding--;
+          totalOutstanding--;
+          onFailure(f.partition(), f.batch(), Errors.UNAVAILABLE,
+              "the put stream to " + s.address + " closed", now);
+        }
+      }
+      if (messages.isEmpty()) {
+        it.remove();
+      }
+    }
   }
 
   private void resend(long now) {
@@ -591,10 +637,7 @@ final class Sender implements Runnable {
         parkNanos = Math.min(parkNanos, BACKPRESSURE_PARK_NANOS);
         return;
       }
-      ProducerBatch b = ps.toResend.pollFirst();
-      if (!send(ps, b, s, now)) {
-        return;
-      }
+      stage(ps, ps.toResend.pollFirst(), s, now);
     }
   }
 
@@ -638,23 +681,58 @@ final class Sender implements Runnable {
           wakeAt(readyAt, now);
           break;
         }
-        try {
-          b.seal(allocator);
-        } catch (RuntimeException e) {
-          LOG.warn("Cannot encode {} as Arrow: {}", b, e.toString());
-          complete(b, new ApiException(Errors.CORRUPT_RECORD, "Cannot encode the batch for "
-              + tp + " as Arrow: " + e.getMessage(), e), -1L);
-          continue;
-        }
-        if (idempotent) {
-          b.sequence = ps.nextSequence++;
-        }
-        ps.unacked.addLast(b);
-        if (!send(ps, b, s, now)) {
-          break;
-        }
+        sealAndStage(ps, b, s, now);
       }
     }
+    if (!staged.isEmpty()) {
+      addWaitingBatches(order, now);
+    }
+  }
+
+  /**
+   * Once a message goes to a stream this round, every other partition of that stream with
+   * records waiting adds its first batch to the message, lingered or not: one message then
+   * carries what all partitions have, instead of each partition sending its own a little later.
+   */
+  private void addWaitingBatches(List<TopicPartition> order, long now) {
+    for (TopicPartition tp : order) {
+      PartitionState ps = partitions.get(tp);
+      if (ps == null || ps.retrying || !ps.toResend.isEmpty()
+          || ps.outstanding >= MAX_IN_FLIGHT_PER_PARTITION || accumulator.readyAtNanos(tp) == -1L) {
+        continue;
+      }
+      String address = ps.address;
+      if (ps.outstanding == 0 || address == null) {
+        TopicMetadata m = metadata.cached(tp.topic());
+        address = m == null ? null : m.leader(tp.partition());
+      }
+      PutStream s = address == null ? null : streams.get(new StreamKey(tp.topic(), address));
+      if (s == null || !staged.containsKey(s) || (ps.outstanding > 0 && ps.stream != s)) {
+        continue;
+      }
+      ProducerBatch b = accumulator.pollReady(tp, now, true);
+      if (b != null) {
+        ps.address = address;
+        sealAndStage(ps, b, s, now);
+      }
+    }
+  }
+
+  /** Builds the batch's Arrow data, numbers it and stages it; a batch that cannot be built fails. */
+  private void sealAndStage(PartitionState ps, ProducerBatch b, PutStream s, long now) {
+    try {
+      b.seal(allocator);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot encode {} as Arrow: {}", b, e.toString());
+      complete(b, new ApiException(Errors.CORRUPT_RECORD, "Cannot encode the batch for "
+          + ps.tp + " as Arrow: " + e.getMessage(), e), -1L);
+      return;
+    }
+    if (idempotent) {
+      b.sequence = ps.nextSequence++;
+    }
+    ps.unacked.addLast(b);
+    stage(ps, b, s, now);
   }
 
   // ---- deadlines ----------------------------------------------------------------------------

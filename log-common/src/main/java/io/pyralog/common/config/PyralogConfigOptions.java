@@ -148,6 +148,12 @@ public final class PyralogConfigOptions {
   public static final ConfigOption<Long> LINGER_MS = ConfigOption.longOption("linger.ms", 5L,
       "Producer: how long a partly filled batch waits for more records.");
 
+  public static final ConfigOption<Integer> MAX_REQUEST_SIZE = ConfigOption.intOption(
+      "max.request.size", 1024 * 1024,
+      "Producer: most bytes of record data in one produce message. Batches of several "
+          + "partitions that are ready at once for the same node share a message up to this "
+          + "size; a larger batch goes alone.");
+
   public static final ConfigOption<Boolean> ENABLE_IDEMPOTENCE = ConfigOption.booleanOption(
       "enable.idempotence", true,
       "Producer: number batches so that a retried batch is stored exactly once.");

@@ -15,6 +15,8 @@ import io.pyralog.node.replication.ReplicaSetWriter;
 import io.pyralog.node.server.PyralogNode;
 import io.pyralog.node.server.TopicAdmin;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One DoPut stream: validates the stream's topic and schema, turns every incoming Arrow batch
  * into a stored batch (header plus IPC payload), hands it to its replica set's group commit, and
- * answers each batch with a {@link ProduceAck}, in order, once it is committed and applied.
- * A bad batch gets an error ack and the stream goes on; a bad stream (unknown topic, schema
- * mismatch) fails as a whole.
+ * answers each message with a {@link ProduceAck}, in order, once it is committed and applied. A
+ * message may carry the batches of several partitions ({@link ProduceMetadata#parts()}); each
+ * becomes a stored batch of its own partition and its ack lists one result per part. A bad batch
+ * gets an error ack and the stream goes on; a bad stream (unknown topic, schema mismatch) fails as
+ * a whole.
  */
 final class ProduceStream implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ProduceStream.class);
@@ -89,12 +93,13 @@ final class ProduceStream implements Runnable {
         ProduceMetadata md = readMetadata(stream.getLatestMetadata());
         window.acquireUninterruptibly();
         CompletableFuture<ProduceAck> ack;
-        try {
-          ack = produce(topic, raw, root, md, producerId, epoch, transactionalId);
-        } catch (ApiException e) {
-          int partition = md == null || md.partition() == null ? -1 : md.partition();
-          ack = CompletableFuture.completedFuture(ProduceAck.failed(partition,
-              md == null ? null : md.sequence(), e.error().name(), e.getMessage()));
+        if (md != null && md.parts() != null) {
+          ack = produceParts(topic, raw, root, md, producerId, epoch, transactionalId);
+        } else {
+          Integer partition = md == null ? null : md.partition();
+          Integer sequence = md == null ? null : md.sequence();
+          ack = produceOrFail(topic, raw, root, partition, sequence,
+              md == null ? null : md.transactionNumber(), producerId, epoch, transactionalId);
         }
         synchronized (sendLock) {
           pending.add(ack);
@@ -176,16 +181,86 @@ final class ProduceStream implements Runnable {
     }
   }
 
-  private CompletableFuture<ProduceAck> produce(TopicRecord topic, boolean raw,
+  /**
+   * A message of several partitions' batches: part <i>i</i> is the next {@code records} rows of
+   * {@code root}. Each part is stored as its partition's own batch and answered on its own; a
+   * message whose parts do not add up to its rows is rejected as a whole.
+   */
+  private CompletableFuture<ProduceAck> produceParts(TopicRecord topic, boolean raw,
       VectorSchemaRoot root, ProduceMetadata md, long producerId, short epoch,
       String transactionalId) {
-    int partition;
-    if (md != null && md.partition() != null) {
-      partition = md.partition();
-    } else {
-      partition = Math.floorMod(roundRobin++, topic.partitions());
+    List<ProduceMetadata.Part> parts = md.parts();
+    int rows = root.getRowCount();
+    long total = 0;
+    for (ProduceMetadata.Part part : parts) {
+      if (part == null || part.records() <= 0) {
+        total = -1;
+        break;
+      }
+      total += part.records();
     }
-    Integer sequence = md == null ? null : md.sequence();
+    if (parts.isEmpty() || total != rows) {
+      return CompletableFuture.completedFuture(ProduceAck.failed(-1, null,
+          Errors.INVALID_REQUEST.name(), "The message's parts must each hold at least one record "
+              + "and add up to its " + rows + " rows; they hold " + describe(parts)));
+    }
+    if (parts.size() == 1) {
+      ProduceMetadata.Part only = parts.get(0);
+      return produceOrFail(topic, raw, root, only.partition(), only.sequence(),
+          md.transactionNumber(), producerId, epoch, transactionalId)
+          .thenApply(a -> ProduceAck.ofParts(List.of(a)));
+    }
+    List<CompletableFuture<ProduceAck>> acks = new ArrayList<>(parts.size());
+    int offset = 0;
+    for (ProduceMetadata.Part part : parts) {
+      try (VectorSchemaRoot slice = root.slice(offset, part.records())) {
+        acks.add(produceOrFail(topic, raw, slice, part.partition(), part.sequence(),
+            md.transactionNumber(), producerId, epoch, transactionalId));
+      }
+      offset += part.records();
+    }
+    return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+      List<ProduceAck> results = new ArrayList<>(acks.size());
+      for (CompletableFuture<ProduceAck> a : acks) {
+        results.add(a.join());
+      }
+      return ProduceAck.ofParts(results);
+    });
+  }
+
+  private static String describe(List<ProduceMetadata.Part> parts) {
+    StringBuilder b = new StringBuilder("[");
+    for (ProduceMetadata.Part part : parts) {
+      if (b.length() > 1) {
+        b.append(", ");
+      }
+      b.append(part == null ? "null" : String.valueOf(part.records()));
+    }
+    return b.append(']').toString();
+  }
+
+  /** {@link #produce}, with a rejected batch turned into its error ack. */
+  private CompletableFuture<ProduceAck> produceOrFail(TopicRecord topic, boolean raw,
+      VectorSchemaRoot root, Integer partition, Integer sequence, Long transactionNumber,
+      long producerId, short epoch, String transactionalId) {
+    try {
+      return produce(topic, raw, root, partition, sequence, transactionNumber, producerId, epoch,
+          transactionalId);
+    } catch (ApiException e) {
+      return CompletableFuture.completedFuture(ProduceAck.failed(
+          partition == null ? -1 : partition, sequence, e.error().name(), e.getMessage()));
+    }
+  }
+
+  /**
+   * Encodes one batch and queues it for its replica set's group commit. {@code partition} null
+   * means round-robin. The ack completes once the batch is committed and applied.
+   */
+  private CompletableFuture<ProduceAck> produce(TopicRecord topic, boolean raw,
+      VectorSchemaRoot root, Integer requestedPartition, Integer sequence,
+      Long requestedTransactionNumber, long producerId, short epoch, String transactionalId) {
+    int partition = requestedPartition != null ? requestedPartition
+        : Math.floorMod(roundRobin++, topic.partitions());
     if (partition < 0 || partition >= topic.partitions()) {
       throw Errors.UNKNOWN_TOPIC_OR_PARTITION.exception("Partition " + partition + " of topic '"
           + topic.name() + "' does not exist; the topic has partitions 0-"
@@ -201,11 +276,11 @@ final class ProduceStream implements Runnable {
     }
     long transactionNumber = BatchHeader.NO_TRANSACTION_ID;
     if (transactionalId != null) {
-      if (md == null || md.transactionNumber() == null) {
+      if (requestedTransactionNumber == null) {
         throw Errors.INVALID_REQUEST.exception("A batch of transactional id '" + transactionalId
             + "' has no transactionNumber (from add-partitions-to-txn)");
       }
-      transactionNumber = md.transactionNumber();
+      transactionNumber = requestedTransactionNumber;
       node.transactions().requirePartitionInTransaction(transactionalId, producerId, epoch,
           transactionNumber, topic, partition);
     }
