@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Reads a whole topic back, from the log start to the end offsets taken when it begins. */
 public final class TopicReader {
@@ -84,6 +85,16 @@ public final class TopicReader {
   public static List<Stored> readAllStored(String bootstrap, String topic, int partitions,
       String isolationLevel) {
     List<Stored> values = new ArrayList<>();
+    forEachStored(bootstrap, topic, partitions, isolationLevel, values::add);
+    return values;
+  }
+
+  /**
+   * Hands every record of partitions {@code 0..partitions-1} to {@code action} as it is read,
+   * without keeping them: for topics too large to hold in the test's heap.
+   */
+  public static void forEachStored(String bootstrap, String topic, int partitions,
+      String isolationLevel, Consumer<Stored> action) {
     try (PyralogClient client = PyralogClient.create(Map.of("bootstrap", bootstrap,
         "request.timeout.ms", "30000", "isolation.level", isolationLevel));
         PyralogConsumer consumer = client.consumer()) {
@@ -100,13 +111,12 @@ public final class TopicReader {
         try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(500))) {
           for (ArrowBatch b : batches.batches()) {
             for (ConsumerRecord r : b.records()) {
-              values.add(new Stored(new String(r.value(), StandardCharsets.UTF_8),
+              action.accept(new Stored(new String(r.value(), StandardCharsets.UTF_8),
                   r.partition(), r.offset()));
             }
           }
         }
       }
     }
-    return values;
   }
 }
