@@ -103,7 +103,9 @@ public final class Harness {
           + "One section per run of `benchmarks/run.sh`, newest last. See README.md for the "
           + "workloads and how to read the figures.\n\n", StandardCharsets.UTF_8);
     }
-    Files.writeString(resultsMd, Report.markdown(figures, heading, machine,
+    String separator = Report.separatorAfter(
+        Files.readString(resultsMd, StandardCharsets.UTF_8));
+    Files.writeString(resultsMd, separator + Report.markdown(figures, heading, machine,
             opts.getOrDefault("--settings", ""), runs.problems()),
         StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 

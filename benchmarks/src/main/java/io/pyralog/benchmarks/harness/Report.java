@@ -46,6 +46,17 @@ public final class Report {
    * One section of {@code RESULTS.md}: a heading with the date, revision and mode, the machine,
    * the settings, the table, each figure's samples, and the runs that failed.
    */
+  /**
+   * What must come between the text of a results file and a new section, so that the section's
+   * heading stands after a blank line even when the file was edited by hand.
+   */
+  public static String separatorAfter(String existing) {
+    if (existing.isEmpty() || existing.endsWith("\n\n")) {
+      return "";
+    }
+    return existing.endsWith("\n") ? "\n" : "\n\n";
+  }
+
   public static String markdown(List<Figure> figures, String heading, String machine,
       String settings, List<String> problems) {
     StringBuilder out = new StringBuilder();

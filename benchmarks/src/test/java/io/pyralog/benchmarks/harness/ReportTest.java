@@ -59,4 +59,12 @@ class ReportTest {
     assertThat(json.get("consume-1kib").get("ratio").isNull()).isTrue();
     assertThat(json.get("disk-efficiency").get("pyralog").asDouble()).isEqualTo(0.123);
   }
+
+  @Test
+  void aNewSectionStartsAfterABlankLineWhateverTheFileEndsWith() {
+    assertThat(Report.separatorAfter("")).isEmpty();
+    assertThat(Report.separatorAfter("# Results\n\n")).isEmpty();
+    assertThat(Report.separatorAfter("a paragraph\n")).isEqualTo("\n");
+    assertThat(Report.separatorAfter("a paragraph")).isEqualTo("\n\n");
+  }
 }
