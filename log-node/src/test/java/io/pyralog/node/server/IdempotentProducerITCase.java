@@ -113,19 +113,26 @@ class IdempotentProducerITCase {
         byte[] md = ("{\"partition\":1,\"sequence\":" + b.sequence()
             + (transactionalId == null ? "" : ",\"transactionNumber\":" + transactionNumber)
             + "}").getBytes(StandardCharsets.UTF_8);
-        ArrowBuf buf = allocator.buffer(md.length);
-        buf.writeBytes(md);
-        stream.putNext(buf);
-        try (PutResult r = listener.read()) {
-          byte[] bytes = new byte[(int) r.getApplicationMetadata().readableBytes()];
-          r.getApplicationMetadata().getBytes(0, bytes);
-          acks.add(Json.read(bytes, ProduceAck.class));
-        }
+        acks.add(sendAndAwaitAck(allocator, stream, listener, md));
       }
       stream.completed();
       listener.getResult();
     }
     return acks;
+  }
+
+  /** Sends the stream's current batch with app metadata {@code md} and waits for its ack. */
+  static ProduceAck sendAndAwaitAck(BufferAllocator allocator,
+      FlightClient.ClientStreamListener stream, SyncPutListener listener, byte[] md)
+      throws Exception {
+    ArrowBuf buf = allocator.buffer(md.length);
+    buf.writeBytes(md);
+    stream.putNext(buf);
+    try (PutResult r = listener.read()) {
+      byte[] bytes = new byte[(int) r.getApplicationMetadata().readableBytes()];
+      r.getApplicationMetadata().getBytes(0, bytes);
+      return Json.read(bytes, ProduceAck.class);
+    }
   }
 
   /** Every batch of partition 1, as stored. */

@@ -14,10 +14,8 @@ import java.util.List;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -95,15 +93,8 @@ class MultiPartitionProduceITCase {
           }
         }
         root.setRowCount(row);
-        byte[] md = Json.write(metadata.get(m));
-        ArrowBuf buf = allocator.buffer(md.length);
-        buf.writeBytes(md);
-        stream.putNext(buf);
-        try (PutResult r = listener.read()) {
-          byte[] bytes = new byte[(int) r.getApplicationMetadata().readableBytes()];
-          r.getApplicationMetadata().getBytes(0, bytes);
-          acks.add(Json.read(bytes, ProduceAck.class));
-        }
+        acks.add(IdempotentProducerITCase.sendAndAwaitAck(allocator, stream, listener,
+            Json.write(metadata.get(m))));
       }
       stream.completed();
       listener.getResult();
