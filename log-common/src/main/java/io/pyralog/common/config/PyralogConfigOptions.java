@@ -95,7 +95,9 @@ public final class PyralogConfigOptions {
       "How often the node deletes segments that are past their topic's retention.");
 
   public static final ConfigOption<Long> FETCH_MAX_BYTES = ConfigOption.longOption(
-      "fetch.max.bytes", 16L << 20, "Upper bound on the bytes one fetch (DoGet) returns.");
+      "fetch.max.bytes", 50L << 20, "Upper bound on the bytes one fetch (DoGet) returns: a "
+          + "consumer asks for this much per fetch, and a node caps every fetch at its own value. "
+          + "At least one batch is returned even when it is larger.");
 
   public static final ConfigOption<Long> FETCH_MAX_WAIT_MS = ConfigOption.longOption(
       "fetch.max.wait.ms", 30_000L, "Upper bound on the long-poll wait a fetch may ask for.");

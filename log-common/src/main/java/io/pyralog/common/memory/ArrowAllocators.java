@@ -3,15 +3,15 @@ package io.pyralog.common.memory;
 import io.pyralog.common.annotation.Internal;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 
 /**
  * The root Arrow allocator of a node or a client. Arrow's default memory comes from Netty's pooled
  * arenas, which free a pool chunk once it is empty and zero a whole new chunk the next time they
  * need one. Fetches allocate and free megabytes at a time, so a node serving reads spent 5 to 6 %
- * of its CPU zeroing fresh chunks. Arrow's unsafe allocation manager takes memory from the C
- * allocator, which keeps freed memory for reuse and zeroes nothing (Arrow zeroes what its vectors
- * need zeroed itself), so node and client use it.
+ * of its CPU zeroing fresh chunks. Node and client therefore take Arrow memory from the C
+ * allocator, through {@link RecyclingAllocationManager}, which keeps freed large blocks for reuse
+ * (the C allocator alone hands them back to the kernel, which then faults in and zeroes the next
+ * ones) and zeroes nothing (Arrow zeroes what its vectors need zeroed itself).
  *
  * <p>A JVM started with {@value #PROPERTY} (or the environment variable {@code
  * ARROW_ALLOCATION_MANAGER_TYPE}) keeps Arrow's own choice, so {@code Netty} brings the pooled
@@ -30,7 +30,7 @@ public final class ArrowAllocators {
       return new RootAllocator();
     }
     return new RootAllocator(RootAllocator.configBuilder()
-        .allocationManagerFactory(UnsafeAllocationManager.FACTORY)
+        .allocationManagerFactory(RecyclingAllocationManager.FACTORY)
         .build());
   }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.BufferLedger;
-import org.apache.arrow.memory.unsafe.UnsafeAllocationManager;
 import org.junit.jupiter.api.Test;
 
 class ArrowAllocatorsTest {
@@ -24,11 +23,12 @@ class ArrowAllocatorsTest {
   }
 
   @Test
-  void buffersComeFromTheUnsafeAllocationManager() {
+  void buffersComeFromTheRecyclingAllocationManager() {
+    String expected = RecyclingAllocationManager.class.getSimpleName();
     try (BufferAllocator root = ArrowAllocators.newRoot()) {
-      assertThat(managerOf(root)).isEqualTo(UnsafeAllocationManager.class.getSimpleName());
+      assertThat(managerOf(root)).isEqualTo(expected);
       try (BufferAllocator child = root.newChildAllocator("child", 0, Long.MAX_VALUE)) {
-        assertThat(managerOf(child)).isEqualTo(UnsafeAllocationManager.class.getSimpleName());
+        assertThat(managerOf(child)).isEqualTo(expected);
       }
     }
   }

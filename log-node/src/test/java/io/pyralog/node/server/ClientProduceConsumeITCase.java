@@ -523,6 +523,70 @@ class ClientProduceConsumeITCase {
     }
   }
 
+  /**
+   * The node reads a partition 1 MiB at a time and sends each chunk before reading the next: a
+   * fetch of many chunks over several segments still returns every batch once and in order, and
+   * stops at the consumer's fetch.max.bytes.
+   */
+  @Test
+  void aFetchOfManyReadChunksReturnsEveryBatchInOrderWithinItsBudget() throws Exception {
+    String topic = "read-chunks";
+    admin.createTopic(NewTopic.builder(topic).partitions(1).segmentBytes(1L << 20).build());
+    TopicPartition tp = new TopicPartition(topic, 0);
+    String padding = "x".repeat(1000);
+    int records = 6_000;
+    try (PyralogProducer producer = client.producer()) {
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord(topic, 0, null, utf8("c" + i + "-" + padding)));
+        if (i % 500 == 499) {
+          producer.flush();
+        }
+      }
+      producer.flush();
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < records; i++) {
+      expected.add("c" + i + "-" + padding);
+    }
+    // the default budget (50 MiB) takes the whole partition, about 6 MB, in one fetch
+    try (PyralogConsumer consumer = client.consumer()) {
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      try (ConsumerBatches batches = consumer.poll(Duration.ofSeconds(10))) {
+        assertThat(values(batches.records())).containsExactlyElementsOf(expected);
+      }
+    }
+    // a 2 MiB budget: several fetches, none much over it, together exactly the partition
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap", CLUSTER.bootstrap());
+    config.put("fetch.max.bytes", String.valueOf(2 << 20));
+    try (PyralogClient small = PyralogClient.create(config);
+        PyralogConsumer consumer = small.consumer()) {
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      List<String> read = new ArrayList<>();
+      int polls = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (consumer.position(tp) < records) {
+        assertThat(System.nanoTime()).as("records read within 30 s").isLessThan(deadline);
+        try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(500))) {
+          long bytes = 0;
+          for (ArrowBatch b : batches.batches()) {
+            bytes += b.root().getFieldVectors().stream().mapToLong(v -> v.getBufferSize()).sum();
+          }
+          // at most the budget plus the one batch that crossed it (about 500 KB)
+          assertThat(bytes).as("bytes of one poll").isLessThan((2L << 20) + (1L << 20));
+          if (!batches.isEmpty()) {
+            polls++;
+          }
+          read.addAll(values(batches.records()));
+        }
+      }
+      assertThat(read).containsExactlyElementsOf(expected);
+      assertThat(polls).as("polls that returned data").isGreaterThanOrEqualTo(3);
+    }
+  }
+
   static List<String> values(Collection<ConsumerRecord> records) {
     return records.stream().map(ConsumerRecord::valueAsString).toList();
   }
