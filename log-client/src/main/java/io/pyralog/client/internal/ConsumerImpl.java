@@ -128,6 +128,8 @@ public final class ConsumerImpl implements PyralogConsumer {
   private final Map<String, List<String>> projections = new HashMap<>();
   private final AtomicReference<Thread> owner = new AtomicReference<>();
   private int depth;
+  /** Counts tickets, to rotate which partition each fetch starts with; see {@link #ticket}. */
+  private int fetchRound;
   private ConsumerBatches last;
   /** The next round's fetch, sent when a poll returned data; see {@link Prefetch}. */
   private Prefetch prefetch;
@@ -504,9 +506,18 @@ public final class ConsumerImpl implements PyralogConsumer {
     return results;
   }
 
+  /**
+   * The node serves a ticket's partitions in order, each as far as the fetch's byte budget goes,
+   * so a partition with a long backlog would take every fetch whole while the ones after it wait.
+   * Each ticket therefore starts one partition further on (Kafka's fetcher rotates its
+   * partitions in the same way).
+   */
   private FetchTicket ticket(String topic, List<TopicPartition> partitions, long maxWaitMs) {
-    List<FetchPartition> fps = new ArrayList<>(partitions.size());
-    for (TopicPartition tp : partitions) {
+    int n = partitions.size();
+    int first = n == 0 ? 0 : Math.floorMod(fetchRound++, n);
+    List<FetchPartition> fps = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      TopicPartition tp = partitions.get((first + i) % n);
       fps.add(new FetchPartition(tp.partition(), positions.get(tp), null));
     }
     return new FetchTicket(topic, null, null, null, fps, projections.get(topic), maxWaitMs,

@@ -587,6 +587,60 @@ class ClientProduceConsumeITCase {
     }
   }
 
+  /**
+   * The node serves a fetch's partitions in ticket order, each as far as the budget goes. The
+   * consumer starts each fetch one partition further on, so two partitions with backlogs larger
+   * than a fetch both make progress from the first polls on.
+   */
+  @Test
+  void partitionsWithLongBacklogsTakeFetchesInTurn() throws Exception {
+    String topic = "backlogs";
+    admin.createTopic(NewTopic.builder(topic).partitions(2).build());
+    String padding = "y".repeat(1000);
+    int perPartition = 3_000;
+    try (PyralogProducer producer = client.producer()) {
+      for (int i = 0; i < perPartition; i++) {
+        producer.send(new ProducerRecord(topic, 0, null, utf8("p0-" + i + "-" + padding)));
+        producer.send(new ProducerRecord(topic, 1, null, utf8("p1-" + i + "-" + padding)));
+      }
+      producer.flush();
+    }
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap", CLUSTER.bootstrap());
+    config.put("fetch.max.bytes", String.valueOf(1 << 20)); // about a third of a backlog
+    TopicPartition p0 = new TopicPartition(topic, 0);
+    TopicPartition p1 = new TopicPartition(topic, 1);
+    try (PyralogClient small = PyralogClient.create(config);
+        PyralogConsumer consumer = small.consumer()) {
+      consumer.assign(List.of(p0, p1));
+      consumer.seekToBeginning(List.of(p0, p1));
+      Map<Integer, List<String>> read = new TreeMap<>();
+      int pollsWithData = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (consumer.position(p0) < perPartition || consumer.position(p1) < perPartition) {
+        assertThat(System.nanoTime()).as("records read within 30 s").isLessThan(deadline);
+        try (ConsumerBatches batches = consumer.poll(Duration.ofMillis(500))) {
+          for (ConsumerRecord r : batches.records()) {
+            read.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r.valueAsString());
+          }
+          if (!batches.isEmpty() && ++pollsWithData == 2) {
+            // served in ticket order alone, the first three fetches would all be partition 0's
+            assertThat(List.of(consumer.position(p0), consumer.position(p1)))
+                .as("positions after two polls with data").allMatch(p -> p > 0 && p < 2_500);
+          }
+        }
+      }
+      assertThat(pollsWithData).isGreaterThanOrEqualTo(4);
+      for (int p = 0; p < 2; p++) {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < perPartition; i++) {
+          expected.add("p" + p + "-" + i + "-" + padding);
+        }
+        assertThat(read.get(p)).as("partition %d", p).containsExactlyElementsOf(expected);
+      }
+    }
+  }
+
   static List<String> values(Collection<ConsumerRecord> records) {
     return records.stream().map(ConsumerRecord::valueAsString).toList();
   }
