@@ -57,14 +57,14 @@ public final class RecyclingAllocationManager extends AllocationManager {
           && Long.bitCount(size) == 1;
     }
 
-    /** A kept block of exactly {@code blockSize} bytes, or 0 when there is none. */
+    /** A kept block of exactly {@code size} bytes, or 0 when there is none. */
     synchronized long take(long size) {
-      if (!recycles(size) || free[Long.numberOfTrailingZeros(size)].isEmpty()) {
+      Long address = recycles(size) ? free[Long.numberOfTrailingZeros(size)].poll() : null;
+      if (address == null) {
         return 0;
       }
-      ArrayDeque<Long> list = free[Long.numberOfTrailingZeros(size)];
       retained -= size;
-      return list.pop();
+      return address;
     }
 
     /** Keeps a freed block; false when it is not kept and must be freed. */
