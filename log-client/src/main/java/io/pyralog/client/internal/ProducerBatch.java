@@ -11,15 +11,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
  * One batch for one partition. Raw records are gathered while the batch is open (under the
- * accumulator's lock for its partition); when the sender drains it, it is sealed into an Arrow
- * record batch that is kept until the node acknowledges it, so it can be resent.
+ * accumulator's lock for its partition) and kept until the node acknowledges them, so that they
+ * can be resent; each send writes them as Arrow. A batch the user built holds its Arrow rows.
  */
 @Internal
 final class ProducerBatch {
@@ -127,19 +124,26 @@ final class ProducerBatch {
     return sizeBytes;
   }
 
-  /** Builds the Arrow data of a raw batch; called once, by the sender. */
-  void seal(BufferAllocator allocator) {
-    if (data != null) {
-      return;
-    }
-    // build reads records.size() timestamps; the array may be longer
-    try (VectorSchemaRoot root = RawRecords.build(allocator, records, timestamps)) {
-      data = new VectorUnloader(root).getRecordBatch();
-    }
-    records = null; // the Arrow copy is what is sent from now on
+  /** Closes the batch to more records; the sender calls it when it takes the batch. */
+  void seal() {
     full = true;
   }
 
+  /**
+   * True for a batch of records given to {@code send}: its Arrow data is written when it is
+   * sent ({@link RawRecords#write}), from {@link #run()}, so that the batches of one message
+   * are written together in one pass.
+   */
+  boolean isRaw() {
+    return batchFuture == null;
+  }
+
+  /** The records of a raw batch and their timestamps; null once the batch is done. */
+  RawRecords.Run run() {
+    return records == null ? null : new RawRecords.Run(records, timestamps);
+  }
+
+  /** The rows of a batch built by the user ({@code sendBatch}); null for a raw batch. */
   ArrowRecordBatch data() {
     return data;
   }

@@ -136,37 +136,86 @@ final class PutStream {
    * handed to it: none when all went out (each will be acked or reported failed).
    */
   List<InFlight> send(List<InFlight> message, Long transactionNumber, boolean sequenced) {
+    byte[] md;
     if (message.size() == 1) {
-      InFlight only = message.get(0);
-      ProducerBatch b = only.batch();
-      byte[] md = Json.write(new ProduceMetadata(b.tp.partition(),
+      ProducerBatch b = message.get(0).batch();
+      md = Json.write(new ProduceMetadata(b.tp.partition(),
           sequenced ? Integer.valueOf(b.sequence) : null, transactionNumber));
-      return sendMessage(message, b.data(), md) ? List.of() : message;
+    } else {
+      List<ProduceMetadata.Part> parts = new ArrayList<>(message.size());
+      for (InFlight f : message) {
+        ProducerBatch b = f.batch();
+        parts.add(new ProduceMetadata.Part(b.tp.partition(),
+            sequenced ? Integer.valueOf(b.sequence) : null, b.recordCount()));
+      }
+      md = Json.write(ProduceMetadata.ofParts(parts, transactionNumber));
     }
-    List<ArrowRecordBatch> data = new ArrayList<>(message.size());
-    List<ProduceMetadata.Part> parts = new ArrayList<>(message.size());
-    for (InFlight f : message) {
-      ProducerBatch b = f.batch();
-      data.add(b.data());
-      parts.add(new ProduceMetadata.Part(b.tp.partition(),
-          sequenced ? Integer.valueOf(b.sequence) : null, b.data().getLength()));
+    if (message.size() == 1 && !message.get(0).batch().isRaw()) {
+      return sendMessage(message, message.get(0).batch().data(), md) ? List.of() : message;
     }
-    ArrowRecordBatch combined;
+    ArrowRecordBatch data;
     try {
-      combined = BatchCombiner.combine(schema, allocator, data);
-    } catch (RuntimeException e) {
+      data = encode(message);
+    } catch (CannotCombine e) {
       // a type the combiner cannot append: send the batches one message each
       LOG.debug("Cannot combine {} batches of {} into one message ({}); sending them one by one",
-          message.size(), topic, e.toString());
+          message.size(), topic, e.getCause().toString());
       List<InFlight> unsent = new ArrayList<>();
       for (InFlight f : message) {
         unsent.addAll(send(List.of(f), transactionNumber, sequenced));
       }
       return unsent;
+    } catch (RuntimeException e) {
+      // no memory for the message: as when sending fails, the stream ends and its batches retry
+      abort(toApi(e));
+      return message;
     }
-    try (combined) {
-      byte[] md = Json.write(ProduceMetadata.ofParts(parts, transactionNumber));
-      return sendMessage(message, combined, md) ? List.of() : message;
+    try (data) {
+      return sendMessage(message, data, md) ? List.of() : message;
+    }
+  }
+
+  /**
+   * The Arrow data of a message: raw batches are written straight from their records, in one
+   * pass; batches the user built are copied one after another.
+   */
+  private ArrowRecordBatch encode(List<InFlight> message) {
+    List<RawRecords.Run> runs = new ArrayList<>(message.size());
+    for (InFlight f : message) {
+      if (f.batch().isRaw()) {
+        runs.add(f.batch().run());
+      }
+    }
+    if (runs.size() == message.size()) {
+      return RawRecords.write(allocator, runs);
+    }
+    List<ArrowRecordBatch> written = new ArrayList<>();
+    try {
+      List<ArrowRecordBatch> data = new ArrayList<>(message.size());
+      for (InFlight f : message) {
+        ProducerBatch b = f.batch();
+        if (b.isRaw()) {
+          ArrowRecordBatch one = RawRecords.write(allocator, List.of(b.run()));
+          written.add(one);
+          data.add(one);
+        } else {
+          data.add(b.data());
+        }
+      }
+      try {
+        return BatchCombiner.combine(schema, allocator, data);
+      } catch (RuntimeException e) {
+        throw new CannotCombine(e);
+      }
+    } finally {
+      written.forEach(ArrowRecordBatch::close);
+    }
+  }
+
+  /** The combiner could not append the batches of a message into one. */
+  private static final class CannotCombine extends RuntimeException {
+    CannotCombine(RuntimeException cause) {
+      super(cause);
     }
   }
 

@@ -718,16 +718,9 @@ final class Sender implements Runnable {
     }
   }
 
-  /** Builds the batch's Arrow data, numbers it and stages it; a batch that cannot be built fails. */
+  /** Closes the batch to more records, numbers it and stages it. */
   private void sealAndStage(PartitionState ps, ProducerBatch b, PutStream s, long now) {
-    try {
-      b.seal(allocator);
-    } catch (RuntimeException e) {
-      LOG.warn("Cannot encode {} as Arrow: {}", b, e.toString());
-      complete(b, new ApiException(Errors.CORRUPT_RECORD, "Cannot encode the batch for "
-          + ps.tp + " as Arrow: " + e.getMessage(), e), -1L);
-      return;
-    }
+    b.seal();
     if (idempotent) {
       b.sequence = ps.nextSequence++;
     }

@@ -9,12 +9,20 @@ import io.pyralog.common.schema.RawSchema;
 import io.pyralog.common.schema.SchemaCompatibility;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +130,95 @@ class RawRecordsTest {
               .isEqualTo(i + ":" + j);
         }
       }
+    }
+  }
+
+  /**
+   * The same records written by {@link RawRecords#write} and set through Arrow's own vectors
+   * serialize to the same IPC bytes (validity, offsets, data and null counts), once loaded into
+   * a root as the producer's put stream loads them.
+   */
+  @Test
+  void writtenBatchesAreByteForByteWhatArrowsVectorsWrite() {
+    List<ProducerRecord> all = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Map<String, byte[]> h = new LinkedHashMap<>();
+      for (int j = 0; j < (i % 7 == 0 ? 2 : 0); j++) {
+        h.put("h" + j, j == 1 && i % 14 == 0 ? null : utf8("v" + i));
+      }
+      byte[] key = i % 3 == 0 ? null : utf8("k" + i);
+      byte[] value = i % 11 == 0 ? null : utf8("value-" + "x".repeat(i % 50));
+      all.add(new ProducerRecord("t", null, key, value, h, null));
+    }
+    long[] ts = new long[all.size()];
+    for (int i = 0; i < ts.length; i++) {
+      ts[i] = 1_700_000_000_000L + i;
+    }
+    List<ProducerRecord> noHeaders = all.stream()
+        .map(r -> new ProducerRecord("t", null, r.key(), r.value(), null, null)).toList();
+    List<ProducerRecord> noKeys = all.stream()
+        .map(r -> new ProducerRecord("t", null, null, r.value(), null, null)).toList();
+    for (List<ProducerRecord> records : List.of(all, noHeaders, noKeys, all.subList(0, 1),
+        all.subList(1, 9))) {
+      assertThat(ipcOfWrite(List.of(new RawRecords.Run(records, ts))))
+          .isEqualTo(ipcOfVectors(records, ts));
+    }
+    // several runs, one after another, as the parts of one message
+    List<RawRecords.Run> runs = List.of(
+        new RawRecords.Run(all.subList(0, 300), ts),
+        new RawRecords.Run(all.subList(300, 301), Arrays.copyOfRange(ts, 300, 301)),
+        new RawRecords.Run(all.subList(301, 1000), Arrays.copyOfRange(ts, 301, 1000)));
+    assertThat(ipcOfWrite(runs)).isEqualTo(ipcOfVectors(all, ts));
+  }
+
+  private byte[] ipcOfWrite(List<RawRecords.Run> runs) {
+    try (ArrowRecordBatch batch = RawRecords.write(allocator, runs);
+        VectorSchemaRoot root = VectorSchemaRoot.create(RawSchema.SCHEMA, allocator)) {
+      new VectorLoader(root).load(batch);
+      return ArrowIpc.serialize(root);
+    }
+  }
+
+  /** The records set one value at a time through Arrow's vectors: the reference. */
+  private byte[] ipcOfVectors(List<ProducerRecord> records, long[] timestamps) {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(RawSchema.SCHEMA, allocator)) {
+      VarBinaryVector key = (VarBinaryVector) root.getVector(RawSchema.KEY);
+      VarBinaryVector value = (VarBinaryVector) root.getVector(RawSchema.VALUE);
+      MapVector headers = (MapVector) root.getVector(RawSchema.HEADERS);
+      TimeStampVector timestamp = (TimeStampVector) root.getVector(RawSchema.TIMESTAMP);
+      root.allocateNew();
+      StructVector entries = (StructVector) headers.getDataVector();
+      VarCharVector headerKey = entries.getChild(MapVector.KEY_NAME, VarCharVector.class);
+      VarBinaryVector headerValue = entries.getChild(MapVector.VALUE_NAME, VarBinaryVector.class);
+      for (int i = 0; i < records.size(); i++) {
+        ProducerRecord r = records.get(i);
+        if (r.key() == null) {
+          key.setNull(i);
+        } else {
+          key.setSafe(i, r.key());
+        }
+        if (r.value() == null) {
+          value.setNull(i);
+        } else {
+          value.setSafe(i, r.value());
+        }
+        int start = headers.startNewValue(i);
+        int h = 0;
+        for (Map.Entry<String, byte[]> e : r.headers().entrySet()) {
+          int at = start + h++;
+          entries.setIndexDefined(at);
+          headerKey.setSafe(at, utf8(e.getKey()));
+          if (e.getValue() == null) {
+            headerValue.setNull(at);
+          } else {
+            headerValue.setSafe(at, e.getValue());
+          }
+        }
+        headers.endValue(i, h);
+        timestamp.setSafe(i, timestamps[i]);
+      }
+      root.setRowCount(records.size());
+      return ArrowIpc.serialize(root);
     }
   }
 
