@@ -44,9 +44,10 @@ final class PerfCommand {
     int producers = 1;
     @Option(names = "--rate", paramLabel = "R",
         description = "Records per second in total, as an open-loop schedule; latency counts "
-            + "from each record's scheduled send time (the JSON's sendLatency* fields count from "
-            + "the send() call, as Kafka's ProducerPerformance does). Default: as fast as "
-            + "possible.")
+            + "from each record's scheduled send time, or from its send() call when it went out "
+            + "early (records due within 1 ms are sent together). The JSON's sendLatency* fields "
+            + "count from the send() call, as Kafka's ProducerPerformance does. Default: as fast "
+            + "as possible.")
     Long rate;
 
     @Override
@@ -79,19 +80,18 @@ final class PerfCommand {
           long share = records / producers + (id < records % producers ? 1 : 0);
           Thread thread = new Thread(() -> {
             try (PyralogProducer producer = senders.get(id)) {
-              double perRecordNs = rate == null ? 0 : 1e9 * producers / rate;
+              SendSchedule schedule = rate == null ? null
+                  : new SendSchedule(start, (double) rate / producers);
               for (long i = 0; i < share && error.get() == null; i++) {
-                long scheduled = System.nanoTime();
-                if (rate != null) {
-                  scheduled = start + (long) (i * perRecordNs);
-                  long wait = scheduled - System.nanoTime();
-                  if (wait > 0) {
-                    LockSupport.parkNanos(wait);
+                if (schedule != null) {
+                  long park = schedule.parkNanos(i, System.nanoTime());
+                  if (park > 0) {
+                    LockSupport.parkNanos(park);
                   }
                 }
-                long sendTime = scheduled;
+                long called = System.nanoTime();
+                long sendTime = schedule == null ? called : schedule.latencyStartNanos(i, called);
                 int partition = (int) ((i * producers + id) % partitions);
-                long called = fromSend == null ? sendTime : System.nanoTime();
                 // a callback per record, as Kafka's ProducerPerformance uses
                 producer.send(new ProducerRecord(topic, partition, null, payload), (md, ex) -> {
                   if (ex != null) {

@@ -307,6 +307,22 @@ class CliITCase {
     assertThat(r.stderr()).contains("./bin/pyralog demo");
   }
 
+  /** With --rate, records are never sent much ahead of their schedule, and none is lost. */
+  @Test
+  void perfProduceAtARateKeepsToTheSchedule() throws Exception {
+    ok(null, "topic", "create", "cli-perf-rate", "--partitions", "2");
+    Run produce = ok(null, "perf", "produce", "--topic", "cli-perf-rate", "--records", "6000",
+        "--record-size", "100", "--rate", "3000");
+    List<String> lines = produce.stdoutLines();
+    JsonNode summary = Json.MAPPER.readTree(lines.get(lines.size() - 1));
+    assertThat(summary.get("records").asLong()).isEqualTo(6_000);
+    // the last record is due 5999 / 3000 s after the start, and is sent at most 1 ms early
+    assertThat(summary.get("elapsedSec").asDouble()).isGreaterThanOrEqualTo(1.99);
+    assertThat(summary.get("recordsPerSec").asDouble()).isLessThanOrEqualTo(3_010);
+    assertThat(summary.get("sendLatencyP99Ms").asDouble())
+        .isLessThanOrEqualTo(summary.get("latencyP99Ms").asDouble() + 1);
+  }
+
   @Test
   void perfProduceAndConsumeEndWithJson() throws Exception {
     ok(null, "topic", "create", "cli-perf", "--partitions", "2");
