@@ -93,6 +93,8 @@ FLINK_CP="$(IFS=:; echo "${PYRALOG_JARS[*]}"):$BENCH/flink/target/classes:$BENCH
 FLINK_BENCH=("$JAVA" "${FLINK_JVM[@]}" -cp "$FLINK_CP" io.pyralog.benchmarks.flink.FlinkBench)
 
 START_SECONDS=$SECONDS
+# the revision the jars are built from, before a commit made during the run can change HEAD
+REVISION=$(git_revision)
 
 if [[ $BUILD == yes ]]; then
   log "Building Pyralog, the harness and the Flink connector"
@@ -242,7 +244,7 @@ else
 fi
 echo
 "$JAVA" -cp "$FLINK_CP" io.pyralog.benchmarks.flink.FlinkBench report --out "$OUT" \
-  --results-md "$RESULTS_MD" --latest-json "$LATEST_JSON" --revision "$(git_revision)" \
+  --results-md "$RESULTS_MD" --latest-json "$LATEST_JSON" --revision "$REVISION" \
   --mode "$MODE" --cores "$(nproc)" --df "$(df -P -h "$RUN" | tail -1)" --settings "$SETTINGS"
 echo
 log "projection ratio = Pyralog / Kafka (above 1: Pyralog reads faster);" \

@@ -49,6 +49,8 @@ LINGER_MS=5
 source "$BENCH/lib.sh"
 
 START_SECONDS=$SECONDS
+# the revision the jars are built from, before a commit made during the run can change HEAD
+REVISION=$(git_revision)
 build_all
 
 RUN="$BENCH/target/replicated-$(date -u +%Y%m%d-%H%M%S)"
@@ -196,7 +198,6 @@ for r in $(seq "$REPS"); do
 done
 
 ELAPSED_MIN=$(( (SECONDS - START_SECONDS + 30) / 60 ))
-REVISION=$(git_revision)
 SETTINGS="replicated: 3 nodes or brokers on this machine, replication factor 3, Kafka acks=all \
 and min.insync.replicas=2; median of $REPS repetition(s) of $RECORDS records of 1 KiB after a \
 $WARMUP_RECORDS-record warm-up per cluster start; $PARTITIONS partitions; batch.size=$BATCH_SIZE, \

@@ -59,6 +59,8 @@ source "$BENCH/lib.sh"
 
 START_SECONDS=$SECONDS
 
+# the revision the jars are built from, before a commit made during the run can change HEAD
+REVISION=$(git_revision)
 build_all
 
 RUN="$BENCH/target/run-$(date -u +%Y%m%d-%H%M%S)"
@@ -275,7 +277,6 @@ KAFKA_PID=""
 
 # ---------------------------------------------------------------------------------------------
 ELAPSED_MIN=$(( (SECONDS - START_SECONDS + 30) / 60 ))
-REVISION=$(git_revision)
 SETTINGS="median of $REPS repetition(s), $FIXED_REPS at the fixed rate; $PARTITIONS partitions; 1 KiB: $RECORDS_1KIB records, \
 100 B: $RECORDS_100B records; batch.size=$BATCH_SIZE, linger.ms=$LINGER_MS, Kafka acks=all; \
 fixed rate: $RATE records/s for ${FIXED_RATE_SECONDS} s with linger.ms=$FIXED_RATE_LINGER_MS; \
