@@ -86,10 +86,12 @@ public final class RawRecords {
     Column headerName = layout.variableWidth(headerCount, headerNameBytes);
     Column headerValue = layout.variableWidth(headerCount, headerValueBytes);
     Column timestamp = layout.fixedWidth(rows, Long.BYTES);
+    List<Column> columns = List.of(key, value, headers, entries, headerName, headerValue,
+        timestamp); // in the order of the schema's buffers
 
     ArrowBuf buf = allocator.buffer(layout.size);
     try {
-      for (Column c : List.of(key, value, headers, entries, headerName, headerValue, timestamp)) {
+      for (Column c : columns) {
         buf.setZero(c.validity, c.validityBytes);
       }
       int row = 0;
@@ -125,7 +127,7 @@ public final class RawRecords {
 
       List<ArrowFieldNode> nodes = new ArrayList<>(7);
       List<ArrowBuf> buffers = new ArrayList<>(17);
-      for (Column c : List.of(key, value, headers, entries, headerName, headerValue, timestamp)) {
+      for (Column c : columns) {
         nodes.add(new ArrowFieldNode(c.length, c.length - c.valid));
         c.addBuffers(buf, buffers);
       }
