@@ -16,7 +16,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
@@ -30,22 +29,6 @@ public final class RawRecords {
 
   /** The records of one producer batch, with record {@code i}'s timestamp at {@code timestamps[i]}. */
   public record Run(List<ProducerRecord> records, long[] timestamps) {}
-
-  /**
-   * Builds a root with {@link RawSchema#SCHEMA} holding {@code records}; record {@code i} gets
-   * timestamp {@code timestamps[i]}. The caller owns (and closes) the root.
-   */
-  public static VectorSchemaRoot build(BufferAllocator allocator, List<ProducerRecord> records,
-      long[] timestamps) {
-    VectorSchemaRoot root = VectorSchemaRoot.create(RawSchema.SCHEMA, allocator);
-    try (ArrowRecordBatch batch = write(allocator, List.of(new Run(records, timestamps)))) {
-      new VectorLoader(root).load(batch);
-      return root;
-    } catch (RuntimeException e) {
-      root.close();
-      throw e;
-    }
-  }
 
   /**
    * Writes the records of {@code runs}, one after another, as one record batch of {@link

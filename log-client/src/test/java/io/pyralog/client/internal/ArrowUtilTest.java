@@ -66,7 +66,7 @@ class ArrowUtilTest {
       for (int i = 0; i < 5; i++) {
         records.add(ProducerRecord.ofStrings("t", "k" + i, "v" + i));
       }
-      VectorSchemaRoot root = RawRecords.build(allocator, records, new long[] {1, 2, 3, 4, 5});
+      VectorSchemaRoot root = RawRoots.build(allocator, records, new long[] {1, 2, 3, 4, 5});
       VectorSchemaRoot tail = root.slice(2, 3); // as if the position were offset 102
       root.close();
       ArrowBatch batch = new ArrowBatch(new TopicPartition("t", 1), 102, 1, 5, 200, true, tail);

@@ -39,7 +39,7 @@ class BatchCombinerTest {
     for (int i = 0; i < timestamps.length; i++) {
       timestamps[i] = firstTimestamp + i;
     }
-    try (VectorSchemaRoot root = RawRecords.build(allocator, records, timestamps)) {
+    try (VectorSchemaRoot root = RawRoots.build(allocator, records, timestamps)) {
       return new VectorUnloader(root).getRecordBatch();
     }
   }

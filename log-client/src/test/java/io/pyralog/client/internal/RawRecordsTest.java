@@ -52,7 +52,7 @@ class RawRecordsTest {
     long[] timestamps = {1_700_000_000_000L, 1_700_000_000_001L, 5L, 0L};
 
     byte[] ipc;
-    try (VectorSchemaRoot built = RawRecords.build(allocator, records, timestamps)) {
+    try (VectorSchemaRoot built = RawRoots.build(allocator, records, timestamps)) {
       assertThat(built.getRowCount()).isEqualTo(4);
       assertThat(SchemaCompatibility.mismatch(RawSchema.SCHEMA, built.getSchema())).isNull();
       ipc = ArrowIpc.serialize(built);
@@ -113,7 +113,7 @@ class RawRecordsTest {
       ts[i] = i;
     }
     byte[] ipc;
-    try (VectorSchemaRoot built = RawRecords.build(allocator, records, ts)) {
+    try (VectorSchemaRoot built = RawRoots.build(allocator, records, ts)) {
       ipc = ArrowIpc.serialize(built);
     }
     try (VectorSchemaRoot read = VectorSchemaRoot.create(RawSchema.SCHEMA, allocator)) {
@@ -225,7 +225,7 @@ class RawRecordsTest {
   @Test
   void readerUsesFallbackTimestampWhenColumnIsProjectedAway() {
     List<ProducerRecord> records = List.of(ProducerRecord.ofStrings("t", "k", "v"));
-    try (VectorSchemaRoot built = RawRecords.build(allocator, records, new long[] {7L});
+    try (VectorSchemaRoot built = RawRoots.build(allocator, records, new long[] {7L});
         VectorSchemaRoot keyOnly = new VectorSchemaRoot(List.of(built.getVector("key")))) {
       keyOnly.setRowCount(1);
       ConsumerRecord r = new RawRecords.Reader(keyOnly).read("t", 0, 9, 0, 42L);
