@@ -3,10 +3,11 @@ package io.pyralog.common.record;
 import io.pyralog.common.annotation.Internal;
 import io.pyralog.common.errors.Errors;
 import io.pyralog.common.schema.RawSchema;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
@@ -50,24 +51,63 @@ public final class StoredBatchEncoder {
   public static Encoded encode(VectorSchemaRoot root, boolean raw, long appendTimeMs,
       long producerId, short producerEpoch, int baseSequence, int schemaId,
       long transactionNumber) {
-    boolean transactional = transactionNumber != BatchHeader.NO_TRANSACTION_ID;
-    ExposedOutput out;
     try (ArrowRecordBatch rb = new VectorUnloader(root).getRecordBatch()) {
-      out = new ExposedOutput((int) Math.min(Integer.MAX_VALUE - 1024,
-          rb.computeBodyLength() + 1024));
-      out.write(new byte[BatchHeader.SIZE], 0, BatchHeader.SIZE);
-      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), rb);
+      TimeStampMilliVector ts = raw
+          ? (TimeStampMilliVector) root.getVector(RawSchema.TIMESTAMP) : null;
+      return encode(rb, ts, 0, appendTimeMs, producerId, producerEpoch, baseSequence, schemaId,
+          transactionNumber);
+    }
+  }
+
+  /**
+   * Encodes rows {@code from} to {@code from + count - 1} of {@code root} as one stored batch,
+   * as {@link #encode} would encode a slice of them. A batch of the raw schema is written
+   * straight from its buffers ({@link RawRowsBatch}); any other is sliced first.
+   */
+  public static Encoded encodeRows(VectorSchemaRoot root, int from, int count, boolean raw,
+      long appendTimeMs, long producerId, short producerEpoch, int baseSequence, int schemaId,
+      long transactionNumber) {
+    RawRowsBatch rows = raw ? RawRowsBatch.of(root) : null;
+    if (rows != null) {
+      BufferAllocator allocator = root.getVector(0).getAllocator();
+      try (ArrowRecordBatch rb = rows.rows(allocator, from, count)) {
+        return encode(rb, rows.timestamps(), from, appendTimeMs, producerId, producerEpoch,
+            baseSequence, schemaId, transactionNumber);
+      }
+    }
+    if (from == 0 && count == root.getRowCount()) {
+      return encode(root, raw, appendTimeMs, producerId, producerEpoch, baseSequence, schemaId,
+          transactionNumber);
+    }
+    try (VectorSchemaRoot slice = root.slice(from, count)) {
+      return encode(slice, raw, appendTimeMs, producerId, producerEpoch, baseSequence, schemaId,
+          transactionNumber);
+    }
+  }
+
+  /**
+   * The header and IPC message of {@code rb}. With a timestamp column, the header's timestamps
+   * are the range of rows {@code tsFrom..tsFrom+rows-1} of it, else {@code appendTimeMs}.
+   */
+  private static Encoded encode(ArrowRecordBatch rb, TimeStampMilliVector ts, int tsFrom,
+      long appendTimeMs, long producerId, short producerEpoch, int baseSequence, int schemaId,
+      long transactionNumber) {
+    boolean transactional = transactionNumber != BatchHeader.NO_TRANSACTION_ID;
+    ArrayChannel out = new ArrayChannel((int) Math.min(Integer.MAX_VALUE - 1024,
+        rb.computeBodyLength() + 1024));
+    out.skip(BatchHeader.SIZE);
+    try {
+      MessageSerializer.serialize(new WriteChannel(out), rb);
     } catch (IOException e) {
       throw Errors.CORRUPT_RECORD.exception("Cannot encode batch: " + e.getMessage());
     }
-    int rows = root.getRowCount();
+    int rows = rb.getLength();
     long first = appendTimeMs;
     long max = appendTimeMs;
-    if (raw) {
-      TimeStampMilliVector ts = (TimeStampMilliVector) root.getVector(RawSchema.TIMESTAMP);
+    if (ts != null) {
       long lo = Long.MAX_VALUE;
       long hi = Long.MIN_VALUE;
-      for (int i = 0; i < rows; i++) {
+      for (int i = tsFrom; i < tsFrom + rows; i++) {
         if (!ts.isNull(i)) {
           long v = ts.get(i);
           lo = Math.min(lo, v);
@@ -87,13 +127,52 @@ public final class StoredBatchEncoder {
     return encoded;
   }
 
-  private static final class ExposedOutput extends ByteArrayOutputStream {
-    ExposedOutput(int size) {
-      super(size);
+  /**
+   * A channel into a growing array: Arrow's buffers are copied into it in one step each
+   * ({@code Channels.newChannel} of an output stream copies through a small array instead).
+   */
+  private static final class ArrayChannel implements WritableByteChannel {
+    private byte[] buf;
+    private int size;
+
+    ArrayChannel(int capacity) {
+      buf = new byte[capacity];
     }
+
+    void skip(int bytes) {
+      ensure(bytes);
+      size += bytes;
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(size + more, 2 * buf.length));
+      }
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      ensure(n);
+      src.get(buf, size, n);
+      size += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
 
     byte[] array() {
       return buf;
+    }
+
+    int size() {
+      return size;
     }
   }
 }

@@ -22,7 +22,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * a network hop. The future completes with the state machine's reply once the entry is committed
  * (durable on a majority) and applied.
  */
-public final class RaftSubmitter {
+public final class RaftSubmitter implements EntrySubmitter {
   private final RaftServer server;
   private final RaftGroupId groupId;
   private final ClientId clientId = ClientId.randomId();
@@ -37,6 +37,7 @@ public final class RaftSubmitter {
     return groupId;
   }
 
+  @Override
   public CompletableFuture<ByteString> submit(byte[] entry) {
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(clientId)

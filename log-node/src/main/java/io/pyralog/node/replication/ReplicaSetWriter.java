@@ -7,6 +7,7 @@ import io.pyralog.node.replication.ReplicaSetEntry.BatchResults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * Group commit for one replica set. Produce requests enqueue batches; one thread drains whatever
  * has arrived, across topics and partitions, into a single Raft entry of up to {@code
  * raft.entry.max.bytes}, and keeps up to {@code raft.max.inflight.entries} entries in flight. So
- * batches that arrive together share one Raft append and one fsync.
+ * batches that arrive together share one Raft append and one fsync. The batches of one produce
+ * message are queued together ({@link #appendAll}), so that the drain never finds only some of
+ * them: a message of 16 partitions' batches goes out in one entry, not in as many entries as the
+ * drain happened to catch up with while they were queued one by one.
  */
 public final class ReplicaSetWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetWriter.class);
@@ -26,22 +30,30 @@ public final class ReplicaSetWriter implements AutoCloseable {
   record PendingBatch(long topicId, int partition, byte[] bytes, int length,
       CompletableFuture<AppendResult> result) {}
 
+  /** The first {@code length} bytes of {@code bytes}: a stored batch of one partition. */
+  public record Batch(long topicId, int partition, byte[] bytes, int length) {}
+
+  /** Batches queued together: they go into the same entry, unless they fill more than one. */
+  private record Group(List<PendingBatch> batches, long bytes) {}
+
   private final String name;
-  private final RaftSubmitter submitter;
+  private final EntrySubmitter submitter;
   private final int entryMaxBytes;
   private final Semaphore inflight;
   private final FollowerLagGate lagGate;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  /** The rest of a group too large for one entry: the next entry starts with it. */
+  private final ConcurrentLinkedDeque<PendingBatch> carried = new ConcurrentLinkedDeque<>();
   private final Thread thread;
   private volatile boolean running = true;
 
-  public ReplicaSetWriter(String name, RaftSubmitter submitter, int entryMaxBytes,
+  public ReplicaSetWriter(String name, EntrySubmitter submitter, int entryMaxBytes,
       int maxInflightEntries) {
     this(name, submitter, entryMaxBytes, maxInflightEntries, null);
   }
 
   /** With a {@link FollowerLagGate} that paces the entries to the in-sync followers. */
-  public ReplicaSetWriter(String name, RaftSubmitter submitter, int entryMaxBytes,
+  public ReplicaSetWriter(String name, EntrySubmitter submitter, int entryMaxBytes,
       int maxInflightEntries, FollowerLagGate lagGate) {
     this.name = name;
     this.lagGate = lagGate;
@@ -73,6 +85,31 @@ public final class ReplicaSetWriter implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Queues {@code batches} together, none of which may change afterwards; future {@code i}
+   * completes once batch {@code i}'s entry is committed and applied.
+   */
+  public List<CompletableFuture<AppendResult>> appendAll(List<Batch> batches) {
+    List<CompletableFuture<AppendResult>> results = new ArrayList<>(batches.size());
+    List<PendingBatch> group = new ArrayList<>(batches.size());
+    long bytes = 0;
+    for (Batch b : batches) {
+      CompletableFuture<AppendResult> f = new CompletableFuture<>();
+      results.add(f);
+      group.add(new PendingBatch(b.topicId(), b.partition(), b.bytes(), b.length(), f));
+      bytes += b.length();
+    }
+    if (!running) {
+      results.forEach(f -> f.completeExceptionally(
+          Errors.UNAVAILABLE.exception("Node is shutting down")));
+    } else if (group.size() == 1) {
+      queue.add(group.get(0));
+    } else if (!group.isEmpty()) {
+      queue.add(new Group(group, bytes));
+    }
+    return results;
+  }
+
   /** Submits a control entry (create or delete partitions) in order with the batches. */
   public CompletableFuture<Void> control(byte[] entry) {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -92,25 +129,37 @@ public final class ReplicaSetWriter implements AutoCloseable {
           lagGate.awaitOpen(() -> running);
         }
         inflight.acquire();
-        Object first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          inflight.release();
-          continue;
+        if (carried.isEmpty()) {
+          Object first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            inflight.release();
+            continue;
+          }
+          if (first instanceof Control c) {
+            submitControl(c);
+            continue;
+          }
+          carry(first);
         }
-        if (first instanceof Control c) {
-          submitControl(c);
-          continue;
-        }
+        // the first batch always goes, even one larger than an entry
         List<PendingBatch> entry = new ArrayList<>();
-        PendingBatch head = (PendingBatch) first;
-        entry.add(head);
-        long bytes = head.length();
-        Object next;
-        while (bytes < entryMaxBytes && (next = queue.peek()) instanceof PendingBatch b
-            && bytes + b.length() <= entryMaxBytes) {
-          queue.poll();
+        long bytes = 0;
+        while (!carried.isEmpty()
+            && (entry.isEmpty() || bytes + carried.peek().length() <= entryMaxBytes)) {
+          PendingBatch b = carried.poll();
           entry.add(b);
           bytes += b.length();
+        }
+        Object next;
+        while (carried.isEmpty() && bytes < entryMaxBytes && (next = queue.peek()) != null
+            && !(next instanceof Control) && bytes + bytesOf(next) <= entryMaxBytes) {
+          queue.poll();
+          if (next instanceof Group g) {
+            entry.addAll(g.batches());
+          } else {
+            entry.add((PendingBatch) next);
+          }
+          bytes += bytesOf(next);
         }
         submitBatches(entry);
       } catch (InterruptedException e) {
@@ -121,6 +170,18 @@ public final class ReplicaSetWriter implements AutoCloseable {
       }
     }
     failQueued(Errors.UNAVAILABLE.exception("Node is shutting down"));
+  }
+
+  private void carry(Object queued) {
+    if (queued instanceof Group g) {
+      carried.addAll(g.batches());
+    } else {
+      carried.add((PendingBatch) queued);
+    }
+  }
+
+  private static long bytesOf(Object queued) {
+    return queued instanceof Group g ? g.bytes() : ((PendingBatch) queued).length();
   }
 
   private void submitControl(Control c) {
@@ -153,9 +214,15 @@ public final class ReplicaSetWriter implements AutoCloseable {
   }
 
   private void failQueued(ApiException error) {
+    PendingBatch carriedBatch;
+    while ((carriedBatch = carried.poll()) != null) {
+      carriedBatch.result().completeExceptionally(error);
+    }
     Object o;
     while ((o = queue.poll()) != null) {
-      if (o instanceof PendingBatch b) {
+      if (o instanceof Group g) {
+        g.batches().forEach(b -> b.result().completeExceptionally(error));
+      } else if (o instanceof PendingBatch b) {
         b.result().completeExceptionally(error);
       } else if (o instanceof Control c) {
         c.done().completeExceptionally(error);

@@ -16,7 +16,9 @@ import io.pyralog.node.server.PyralogNode;
 import io.pyralog.node.server.TopicAdmin;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -98,7 +100,7 @@ final class ProduceStream implements Runnable {
         } else {
           Integer partition = md == null ? null : md.partition();
           Integer sequence = md == null ? null : md.sequence();
-          ack = produceOrFail(topic, raw, root, partition, sequence,
+          ack = produceOrFail(topic, raw, root, 0, root.getRowCount(), partition, sequence,
               md == null ? null : md.transactionNumber(), producerId, epoch, transactionalId);
         }
         synchronized (sendLock) {
@@ -206,19 +208,34 @@ final class ProduceStream implements Runnable {
     }
     if (parts.size() == 1) {
       ProduceMetadata.Part only = parts.get(0);
-      return produceOrFail(topic, raw, root, only.partition(), only.sequence(),
+      return produceOrFail(topic, raw, root, 0, rows, only.partition(), only.sequence(),
           md.transactionNumber(), producerId, epoch, transactionalId)
           .thenApply(a -> ProduceAck.ofParts(List.of(a)));
     }
+    // every part is checked and encoded first, then each replica set gets its parts at once
     List<CompletableFuture<ProduceAck>> acks = new ArrayList<>(parts.size());
+    Map<ReplicaSetWriter, List<Prepared>> byWriter = new LinkedHashMap<>();
     int offset = 0;
-    for (ProduceMetadata.Part part : parts) {
-      try (VectorSchemaRoot slice = root.slice(offset, part.records())) {
-        acks.add(produceOrFail(topic, raw, slice, part.partition(), part.sequence(),
-            md.transactionNumber(), producerId, epoch, transactionalId));
+    for (int i = 0; i < parts.size(); i++) {
+      ProduceMetadata.Part part = parts.get(i);
+      acks.add(null);
+      try {
+        Prepared prepared = prepare(i, topic, raw, root, offset, part.records(),
+            part.partition(), part.sequence(), md.transactionNumber(), producerId, epoch,
+            transactionalId);
+        byWriter.computeIfAbsent(prepared.writer(), w -> new ArrayList<>()).add(prepared);
+      } catch (ApiException e) {
+        acks.set(i, CompletableFuture.completedFuture(failed(part.partition(), part.sequence(),
+            e)));
       }
       offset += part.records();
     }
+    byWriter.forEach((writer, prepared) -> {
+      List<CompletableFuture<ProduceAck>> queued = queue(writer, prepared);
+      for (int k = 0; k < prepared.size(); k++) {
+        acks.set(prepared.get(k).part(), queued.get(k));
+      }
+    });
     return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
       List<ProduceAck> results = new ArrayList<>(acks.size());
       for (CompletableFuture<ProduceAck> a : acks) {
@@ -239,25 +256,71 @@ final class ProduceStream implements Runnable {
     return b.append(']').toString();
   }
 
-  /** {@link #produce}, with a rejected batch turned into its error ack. */
+  /** One batch, queued on its own; a rejected batch gets its error ack. */
   private CompletableFuture<ProduceAck> produceOrFail(TopicRecord topic, boolean raw,
-      VectorSchemaRoot root, Integer partition, Integer sequence, Long transactionNumber,
-      long producerId, short epoch, String transactionalId) {
+      VectorSchemaRoot root, int from, int rows, Integer partition, Integer sequence,
+      Long transactionNumber, long producerId, short epoch, String transactionalId) {
     try {
-      return produce(topic, raw, root, partition, sequence, transactionNumber, producerId, epoch,
-          transactionalId);
+      Prepared prepared = prepare(0, topic, raw, root, from, rows, partition, sequence,
+          transactionNumber, producerId, epoch, transactionalId);
+      return queue(prepared.writer(), List.of(prepared)).get(0);
     } catch (ApiException e) {
-      return CompletableFuture.completedFuture(ProduceAck.failed(
-          partition == null ? -1 : partition, sequence, e.error().name(), e.getMessage()));
+      return CompletableFuture.completedFuture(failed(partition, sequence, e));
     }
   }
 
+  private static ProduceAck failed(Integer partition, Integer sequence, ApiException e) {
+    return ProduceAck.failed(partition == null ? -1 : partition, sequence, e.error().name(),
+        e.getMessage());
+  }
+
+  /** Part {@code part} of a message, checked and encoded for its replica set's group commit. */
+  private record Prepared(int part, ReplicaSetWriter writer, ReplicaSetWriter.Batch batch,
+      Integer sequence) {}
+
   /**
-   * Encodes one batch and queues it for its replica set's group commit. {@code partition} null
-   * means round-robin. The ack completes once the batch is committed and applied.
+   * Queues batches of one replica set together, so that they share one Raft entry; ack {@code
+   * i} completes once batch {@code i} is committed and applied.
    */
-  private CompletableFuture<ProduceAck> produce(TopicRecord topic, boolean raw,
-      VectorSchemaRoot root, Integer requestedPartition, Integer sequence,
+  private static List<CompletableFuture<ProduceAck>> queue(ReplicaSetWriter writer,
+      List<Prepared> prepared) {
+    List<ReplicaSetWriter.Batch> batches = new ArrayList<>(prepared.size());
+    prepared.forEach(p -> batches.add(p.batch()));
+    List<CompletableFuture<AppendResult>> appended = writer.appendAll(batches);
+    List<CompletableFuture<ProduceAck>> acks = new ArrayList<>(prepared.size());
+    for (int i = 0; i < prepared.size(); i++) {
+      acks.add(ackOf(prepared.get(i), appended.get(i)));
+    }
+    return acks;
+  }
+
+  private static CompletableFuture<ProduceAck> ackOf(Prepared prepared,
+      CompletableFuture<AppendResult> appended) {
+    int p = prepared.batch().partition();
+    Integer sequence = prepared.sequence();
+    return appended.handle((r, t) -> {
+      if (t != null) {
+        Throwable c = t.getCause() != null ? t.getCause() : t;
+        if (c instanceof ApiException api) {
+          return ProduceAck.failed(p, sequence, api.error().name(), api.getMessage());
+        }
+        return ProduceAck.failed(p, sequence, Errors.UNKNOWN_SERVER_ERROR.name(),
+            String.valueOf(c.getMessage()));
+      }
+      if (r.error() != null) {
+        return ProduceAck.failed(p, sequence, r.error(), r.message());
+      }
+      return ProduceAck.ok(p, sequence, r.baseOffset(), r.recordCount());
+    });
+  }
+
+  /**
+   * Checks and encodes rows {@code from} to {@code from + rows - 1} of {@code root}, part {@code
+   * part} of its message, as one batch for its replica set's group commit. {@code partition}
+   * null means round-robin.
+   */
+  private Prepared prepare(int part, TopicRecord topic, boolean raw, VectorSchemaRoot root,
+      int from, int rows, Integer requestedPartition, Integer sequence,
       Long requestedTransactionNumber, long producerId, short epoch, String transactionalId) {
     int partition = requestedPartition != null ? requestedPartition
         : Math.floorMod(roundRobin++, topic.partitions());
@@ -266,7 +329,6 @@ final class ProduceStream implements Runnable {
           + topic.name() + "' does not exist; the topic has partitions 0-"
           + (topic.partitions() - 1));
     }
-    int rows = root.getRowCount();
     if (rows == 0) {
       throw Errors.INVALID_REQUEST.exception("Empty batch: a batch must hold at least one record");
     }
@@ -284,7 +346,7 @@ final class ProduceStream implements Runnable {
       node.transactions().requirePartitionInTransaction(transactionalId, producerId, epoch,
           transactionNumber, topic, partition);
     }
-    StoredBatchEncoder.Encoded encoded = StoredBatchEncoder.encode(root, raw,
+    StoredBatchEncoder.Encoded encoded = StoredBatchEncoder.encodeRows(root, from, rows, raw,
         System.currentTimeMillis(), producerId, epoch,
         sequence == null ? BatchHeader.NO_SEQUENCE : sequence, topic.schemaId(),
         transactionNumber);
@@ -294,7 +356,6 @@ final class ProduceStream implements Runnable {
           + node.config().messageMaxBytes() + ", which is the value of the node's "
           + "message.max.bytes; send smaller batches (lower batch.size)");
     }
-    int p = partition;
     int rs = topic.replicaSets().get(partition);
     ReplicaSetWriter writer = node.writer(rs);
     if (writer == null) {
@@ -304,22 +365,8 @@ final class ProduceStream implements Runnable {
       node.clusterView().requireQuorum(rs, () -> "Partition " + partition + " of topic '"
           + topic.name() + "'");
     }
-    CompletableFuture<AppendResult> appended = writer.append(topic.topicId(), partition,
-        encoded.array(), encoded.length());
-    return appended.handle((r, t) -> {
-      if (t != null) {
-        Throwable c = t.getCause() != null ? t.getCause() : t;
-        if (c instanceof ApiException api) {
-          return ProduceAck.failed(p, sequence, api.error().name(), api.getMessage());
-        }
-        return ProduceAck.failed(p, sequence, Errors.UNKNOWN_SERVER_ERROR.name(),
-            String.valueOf(c.getMessage()));
-      }
-      if (r.error() != null) {
-        return ProduceAck.failed(p, sequence, r.error(), r.message());
-      }
-      return ProduceAck.ok(p, sequence, r.baseOffset(), r.recordCount());
-    });
+    return new Prepared(part, writer, new ReplicaSetWriter.Batch(topic.topicId(), partition,
+        encoded.array(), encoded.length()), sequence);
   }
 
   private static ProduceMetadata readMetadata(ArrowBuf buf) {
