@@ -47,7 +47,11 @@ public final class RawRowsBatch {
     this.timestamp = timestamp;
   }
 
-  /** The reader of {@code root}, or null when its vectors are not those of the raw schema. */
+  /**
+   * The reader of {@code root}, or null when its vectors are not those of the raw schema. It
+   * reads whatever the vectors hold when {@link #rows} is called, so one reader serves every
+   * batch loaded into the same root.
+   */
   public static RawRowsBatch of(VectorSchemaRoot root) {
     List<FieldVector> v = root.getFieldVectors();
     if (v.size() != 4 || !(v.get(0) instanceof VarBinaryVector key)
@@ -70,14 +74,20 @@ public final class RawRowsBatch {
 
   /**
    * Rows {@code from} to {@code from + count - 1} as a record batch that holds its own
-   * references to the memory it uses; the caller closes it. Offsets that point outside their
-   * data are a corrupt record.
+   * references to the memory it uses; the caller closes it. Columns shorter than that, or
+   * offsets that decrease or point outside their data, are a corrupt record.
    */
-  public ArrowRecordBatch rows(BufferAllocator allocator, int from, int count) {
-    int rowCount = headers.getValueCount();
-    if (from < 0 || count < 1 || from + count > rowCount) {
-      throw new IllegalArgumentException("rows " + from + "+" + count + " of " + rowCount);
+  public ArrowRecordBatch rows(int from, int count) {
+    if (from < 0 || count < 1) {
+      throw new IllegalArgumentException("rows " + from + "+" + count);
     }
+    // a batch whose columns are shorter than its row count is malformed input
+    for (FieldVector column : List.of(key, value, headers, timestamp)) {
+      if (from + count > column.getValueCount()) {
+        throw corrupt(column.getName());
+      }
+    }
+    BufferAllocator allocator = key.getAllocator();
     ArrowBuf headerOffsets = headers.getOffsetBuffer();
     int entryFrom = offset(headerOffsets, from, Integer.MAX_VALUE, "headers");
     int entryTo = offset(headerOffsets, from + count, Integer.MAX_VALUE, "headers");

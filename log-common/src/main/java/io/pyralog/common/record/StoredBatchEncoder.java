@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
@@ -69,11 +68,8 @@ public final class StoredBatchEncoder {
       long transactionNumber) {
     RawRowsBatch rows = raw ? RawRowsBatch.of(root) : null;
     if (rows != null) {
-      BufferAllocator allocator = root.getVector(0).getAllocator();
-      try (ArrowRecordBatch rb = rows.rows(allocator, from, count)) {
-        return encode(rb, rows.timestamps(), from, appendTimeMs, producerId, producerEpoch,
-            baseSequence, schemaId, transactionNumber);
-      }
+      return encodeRows(rows, from, count, appendTimeMs, producerId, producerEpoch,
+          baseSequence, schemaId, transactionNumber);
     }
     if (from == 0 && count == root.getRowCount()) {
       return encode(root, raw, appendTimeMs, producerId, producerEpoch, baseSequence, schemaId,
@@ -82,6 +78,20 @@ public final class StoredBatchEncoder {
     try (VectorSchemaRoot slice = root.slice(from, count)) {
       return encode(slice, raw, appendTimeMs, producerId, producerEpoch, baseSequence, schemaId,
           transactionNumber);
+    }
+  }
+
+  /**
+   * Rows {@code from} to {@code from + count - 1} of a raw batch, through a reader the caller
+   * keeps for all the parts of its messages ({@link RawRowsBatch#of} per part would look up the
+   * root's vectors again each time).
+   */
+  public static Encoded encodeRows(RawRowsBatch rows, int from, int count, long appendTimeMs,
+      long producerId, short producerEpoch, int baseSequence, int schemaId,
+      long transactionNumber) {
+    try (ArrowRecordBatch rb = rows.rows(from, count)) {
+      return encode(rb, rows.timestamps(), from, appendTimeMs, producerId, producerEpoch,
+          baseSequence, schemaId, transactionNumber);
     }
   }
 

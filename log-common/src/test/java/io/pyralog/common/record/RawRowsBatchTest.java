@@ -207,6 +207,19 @@ class RawRowsBatchTest {
   }
 
   @Test
+  void aColumnShorterThanTheBatchIsACorruptRecord() {
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = sample(allocator, true)) {
+      root.getVector(RawSchema.TIMESTAMP).setValueCount(50);
+      assertThat(rows(allocator, direct(root, 0, 50))).hasSize(50);
+      assertThatThrownBy(() -> direct(root, 40, 20))
+          .isInstanceOfSatisfying(ApiException.class,
+              e -> assertThat(e.error()).isEqualTo(Errors.CORRUPT_RECORD))
+          .hasMessageContaining("timestamp");
+    }
+  }
+
+  @Test
   void aBatchOfAnotherSchemaIsNotReadAsRaw() {
     try (BufferAllocator allocator = new RootAllocator();
         VectorSchemaRoot root = VectorSchemaRoot.create(

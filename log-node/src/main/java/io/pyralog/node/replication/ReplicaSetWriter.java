@@ -65,26 +65,6 @@ public final class ReplicaSetWriter implements AutoCloseable {
     this.thread.start();
   }
 
-  /** Queues a batch; the future completes once its entry is committed and applied. */
-  public CompletableFuture<AppendResult> append(long topicId, int partition, byte[] batch) {
-    return append(topicId, partition, batch, batch.length);
-  }
-
-  /**
-   * Queues the first {@code length} bytes of {@code batch}, which must not change afterwards;
-   * the future completes once its entry is committed and applied.
-   */
-  public CompletableFuture<AppendResult> append(long topicId, int partition, byte[] batch,
-      int length) {
-    CompletableFuture<AppendResult> f = new CompletableFuture<>();
-    if (!running) {
-      f.completeExceptionally(Errors.UNAVAILABLE.exception("Node is shutting down"));
-      return f;
-    }
-    queue.add(new PendingBatch(topicId, partition, batch, length, f));
-    return f;
-  }
-
   /**
    * Queues {@code batches} together, none of which may change afterwards; future {@code i}
    * completes once batch {@code i}'s entry is committed and applied.

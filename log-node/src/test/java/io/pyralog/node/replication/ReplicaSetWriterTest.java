@@ -74,6 +74,12 @@ class ReplicaSetWriterTest {
     return out;
   }
 
+  private static CompletableFuture<AppendResult> single(ReplicaSetWriter writer, int partition,
+      int bytes) {
+    return writer.appendAll(List.of(new ReplicaSetWriter.Batch(TOPIC, partition,
+        new byte[bytes], bytes))).get(0);
+  }
+
   private static List<Integer> range(int from, int to) {
     List<Integer> out = new ArrayList<>();
     for (int i = from; i < to; i++) {
@@ -107,10 +113,10 @@ class ReplicaSetWriterTest {
     HeldSubmitter submitter = new HeldSubmitter();
     try (ReplicaSetWriter writer = new ReplicaSetWriter("t", submitter, 4096, 1)) {
       // hold the only in-flight slot, so that everything below is queued before the drain
-      CompletableFuture<AppendResult> first = writer.append(TOPIC, 99, new byte[10]);
+      CompletableFuture<AppendResult> first = single(writer, 99, 10);
       Submitted held = submitter.next();
       List<CompletableFuture<AppendResult>> group = writer.appendAll(batches(5, 1500));
-      CompletableFuture<AppendResult> after = writer.append(TOPIC, 42, new byte[100]);
+      CompletableFuture<AppendResult> after = single(writer, 42, 100);
       held.answer(0);
       assertThat(first.get(10, TimeUnit.SECONDS).baseOffset()).isZero();
 
@@ -134,10 +140,10 @@ class ReplicaSetWriterTest {
   void groupsAndSingleBatchesQueuedWhileAnEntryIsInFlightShareTheNextOne() throws Exception {
     HeldSubmitter submitter = new HeldSubmitter();
     try (ReplicaSetWriter writer = new ReplicaSetWriter("t", submitter, 1 << 20, 1)) {
-      writer.append(TOPIC, 99, new byte[10]);
+      single(writer, 99, 10);
       Submitted held = submitter.next();
       writer.appendAll(batches(3, 10));
-      writer.append(TOPIC, 42, new byte[10]);
+      single(writer, 42, 10);
       writer.appendAll(batches(2, 10));
       held.answer(0);
       assertThat(submitter.next().partitions()).containsExactly(0, 1, 2, 42, 0, 1);
@@ -149,7 +155,7 @@ class ReplicaSetWriterTest {
     HeldSubmitter submitter = new HeldSubmitter();
     List<CompletableFuture<AppendResult>> queued;
     try (ReplicaSetWriter writer = new ReplicaSetWriter("t", submitter, 4096, 1)) {
-      writer.append(TOPIC, 99, new byte[10]);
+      single(writer, 99, 10);
       submitter.next();
       queued = writer.appendAll(batches(4, 1500));
     }

@@ -7,6 +7,7 @@ import io.pyralog.common.protocol.ProduceAck;
 import io.pyralog.common.protocol.ProduceDescriptor;
 import io.pyralog.common.protocol.ProduceMetadata;
 import io.pyralog.common.record.BatchHeader;
+import io.pyralog.common.record.RawRowsBatch;
 import io.pyralog.common.record.StoredBatchEncoder;
 import io.pyralog.common.schema.SchemaCompatibility;
 import io.pyralog.node.metadata.TopicRecord;
@@ -55,6 +56,9 @@ final class ProduceStream implements Runnable {
   private boolean ended;
   private volatile Thread runner;
   private volatile boolean awaitingBatch;
+  /** The reader of the stream's root for a raw topic, made again only if the root changes. */
+  private VectorSchemaRoot rawRoot;
+  private RawRowsBatch rawRows;
 
   ProduceStream(PyralogNode node, FlightStream stream, StreamListener<PutResult> acks) {
     this.node = node;
@@ -346,10 +350,13 @@ final class ProduceStream implements Runnable {
       node.transactions().requirePartitionInTransaction(transactionalId, producerId, epoch,
           transactionNumber, topic, partition);
     }
-    StoredBatchEncoder.Encoded encoded = StoredBatchEncoder.encodeRows(root, from, rows, raw,
-        System.currentTimeMillis(), producerId, epoch,
-        sequence == null ? BatchHeader.NO_SEQUENCE : sequence, topic.schemaId(),
-        transactionNumber);
+    RawRowsBatch rawReader = raw ? rawRows(root) : null;
+    int baseSequence = sequence == null ? BatchHeader.NO_SEQUENCE : sequence;
+    StoredBatchEncoder.Encoded encoded = rawReader != null
+        ? StoredBatchEncoder.encodeRows(rawReader, from, rows, System.currentTimeMillis(),
+            producerId, epoch, baseSequence, topic.schemaId(), transactionNumber)
+        : StoredBatchEncoder.encodeRows(root, from, rows, raw, System.currentTimeMillis(),
+            producerId, epoch, baseSequence, topic.schemaId(), transactionNumber);
     int payload = encoded.payloadLength();
     if (payload > node.config().messageMaxBytes()) {
       throw Errors.RECORD_TOO_LARGE.exception("Batch of " + payload + " bytes is larger than "
@@ -367,6 +374,14 @@ final class ProduceStream implements Runnable {
     }
     return new Prepared(part, writer, new ReplicaSetWriter.Batch(topic.topicId(), partition,
         encoded.array(), encoded.length()), sequence);
+  }
+
+  private RawRowsBatch rawRows(VectorSchemaRoot root) {
+    if (root != rawRoot) {
+      rawRoot = root;
+      rawRows = RawRowsBatch.of(root);
+    }
+    return rawRows;
   }
 
   private static ProduceMetadata readMetadata(ArrowBuf buf) {
